@@ -1,0 +1,354 @@
+//! Turning the pest pairs of single fields into model values: marks, banners, declassification
+//! instructions, dates, reasons, tags and classifier names.
+
+use chrono::{Datelike, NaiveDate};
+use pest::iterators::Pair;
+
+use super::grammar::Rule;
+use crate::model::{Banner, Control, Decl, DeclKind, Level, MarkValue, Marking, Reasons, Span};
+
+/// The span of a pair in the document, given the offset of the text it was parsed from.
+pub(crate) fn span_of(pair: &Pair<'_, Rule>, offset: usize) -> Span {
+    let span = pair.as_span();
+    Span::new(span.start() + offset, span.end() + offset)
+}
+
+/// A `portion_mark` or `unrecognized_mark` pair as a [`Marking`].
+pub(crate) fn marking(pair: &Pair<'_, Rule>, offset: usize) -> Marking {
+    let raw = pair.as_str().to_owned();
+    let span = span_of(pair, offset);
+    if pair.as_rule() != Rule::portion_mark {
+        return Marking { raw, span, value: MarkValue::Unrecognized };
+    }
+    let mut level = None;
+    let mut controls = Vec::new();
+    for inner in pair.clone().into_inner() {
+        match inner.as_rule() {
+            Rule::mark_level => level = Level::from_name(inner.as_str()),
+            Rule::mark_control => controls.push(control(&inner)),
+            _ => {}
+        }
+    }
+    match level {
+        Some(level) => {
+            // `(SBU-N)` is SBU NOFORN; a bare `N` elsewhere is not a control we know.
+            let n_misplaced = level != Level::Sbu
+                && pair
+                    .clone()
+                    .into_inner()
+                    .any(|p| p.as_rule() == Rule::mark_control && p.as_str().eq_ignore_ascii_case("n"));
+            if n_misplaced {
+                Marking { raw, span, value: MarkValue::Unrecognized }
+            } else {
+                Marking { raw, span, value: MarkValue::Recognized { level, controls } }
+            }
+        }
+        None => Marking { raw, span, value: MarkValue::Unrecognized },
+    }
+}
+
+fn control(pair: &Pair<'_, Rule>) -> Control {
+    let Some(inner) = pair.clone().into_inner().next() else {
+        return Control::from_word(pair.as_str());
+    };
+    match inner.as_rule() {
+        Rule::rel_to => {
+            let countries = inner
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::rel_list)
+                .flat_map(Pair::into_inner)
+                .filter(|p| p.as_rule() == Rule::country)
+                .map(|p| p.as_str().trim().to_ascii_uppercase())
+                .collect();
+            Control::RelTo(countries)
+        }
+        _ => Control::from_word(inner.as_str()),
+    }
+}
+
+/// Reads a banner `level` token (`C O N F I D E N T I A L`, `SS E C R E T`, `UNCLAS`).
+pub(crate) fn banner_level(text: &str) -> Option<Level> {
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    match squeezed.as_str() {
+        "TOPSECRET" => Some(Level::Ts),
+        "SECRET" | "SSECRET" => Some(Level::S),
+        "CONFIDENTIAL" => Some(Level::C),
+        "UNCLASSIFIED" | "UNCLAS" => Some(Level::U),
+        _ => None,
+    }
+}
+
+/// Controls written on a banner after `//` (`NOFORN`, `FOR OFFICIAL USE ONLY`, `SCI`).
+fn banner_controls(pair: &Pair<'_, Rule>, out: &mut Vec<Control>) {
+    for control in pair.clone().into_inner().filter(|p| p.as_rule() == Rule::banner_control) {
+        let text = control.as_str().trim();
+        let upper = text.to_ascii_uppercase();
+        if let Some(list) = upper.strip_prefix("REL TO ") {
+            out.push(Control::RelTo(list.split(',').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect()));
+        } else {
+            out.push(Control::from_word(text));
+        }
+    }
+}
+
+/// A `banner` pair as a [`Banner`], with the span of its tail (glued text) if any.
+pub(crate) fn banner(pair: &Pair<'_, Rule>, offset: usize) -> Option<(Banner, Option<Span>)> {
+    let mut level = None;
+    let mut controls = Vec::new();
+    let mut section = None;
+    let mut post = None;
+    let mut serial = None;
+    let mut raw_end = pair.as_span().start();
+    let mut tail = None;
+    for inner in pair.clone().into_inner() {
+        match inner.as_rule() {
+            Rule::spaced_level | Rule::word_level => {
+                level = banner_level(inner.as_str());
+                raw_end = inner.as_span().end();
+            }
+            Rule::banner_controls => {
+                banner_controls(&inner, &mut controls);
+                raw_end = inner.as_span().end();
+            }
+            Rule::efto => controls.push(Control::Other("EFTO".to_owned())),
+            Rule::sensitive_caveat => controls.push(Control::Other(inner.as_str().to_ascii_uppercase())),
+            Rule::section => {
+                let numbers: Vec<u32> = inner
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::section_number)
+                    .filter_map(|p| p.as_str().parse().ok())
+                    .collect();
+                if let [n, m] = numbers[..] {
+                    section = Some((n, m));
+                }
+            }
+            Rule::post_serial => {
+                for part in inner.into_inner() {
+                    match part.as_rule() {
+                        Rule::post_name => post = Some(part.as_str().to_owned()),
+                        Rule::serial => serial = Some(part.as_str().to_owned()),
+                        _ => {}
+                    }
+                }
+            }
+            Rule::banner_tail if !inner.as_str().trim().is_empty() => tail = Some(span_of(&inner, offset)),
+            _ => {}
+        }
+    }
+    let source = pair.as_str();
+    let start = pair.as_span().start();
+    let raw = source.get(..raw_end.saturating_sub(start)).unwrap_or(source).trim().to_owned();
+    Some((
+        Banner { level: level?, controls, section, post, serial, raw, span: span_of(pair, offset) },
+        tail,
+    ))
+}
+
+/// A `decl_instruction`, `decl_value` or `declassify_on` pair as a [`Decl`].
+pub(crate) fn decl(pair: &Pair<'_, Rule>, offset: usize) -> Decl {
+    let raw = pair.as_str().trim_end().to_owned();
+    let span = Some(span_of(pair, offset));
+    let mut kind = DeclKind::Unrecognized;
+    let mut date = None;
+    let mut exemptions = Vec::new();
+    for inner in pair.clone().into_inner().flatten() {
+        match inner.as_rule() {
+            Rule::na if kind == DeclKind::Unrecognized => kind = DeclKind::Na,
+            Rule::oadr => kind = DeclKind::Oadr,
+            Rule::manual_review => kind = DeclKind::Mr,
+            Rule::event => kind = DeclKind::Event,
+            Rule::decl_date if date.is_none() => {
+                date = date_of(&inner);
+                if kind == DeclKind::Unrecognized {
+                    kind = if date.is_some() { DeclKind::Date } else { DeclKind::Unrecognized };
+                }
+            }
+            Rule::exemption_code => {
+                let code = inner.as_str().to_ascii_uppercase().replace(' ', "");
+                let code_kind = exemption_kind(&code);
+                if kind == DeclKind::Unrecognized || kind == DeclKind::Date || code_kind > kind {
+                    kind = code_kind;
+                }
+                exemptions.push(code);
+            }
+            Rule::downgrade => kind = DeclKind::Unrecognized,
+            _ => {}
+        }
+    }
+    // An exemption with a date keeps its exemption kind; the date is its limit.
+    if kind == DeclKind::Event && raw.trim().is_empty() {
+        kind = DeclKind::Missing;
+    }
+    Decl { kind, date, exemptions, raw, span }
+}
+
+/// The kind an exemption code belongs to. Restricted data and NATO never lapse by date.
+fn exemption_kind(code: &str) -> DeclKind {
+    if code.starts_with("25X") {
+        // `25X1-HUMAN` is the human-source exemption, treated like `50X1-HUM`.
+        if code.contains("HUM") { DeclKind::X50 } else { DeclKind::X25 }
+    } else if code.starts_with("50X") {
+        DeclKind::X50
+    } else if code.starts_with("75X") || matches!(code, "RD" | "FRD" | "NATO") {
+        DeclKind::X75
+    } else {
+        DeclKind::X
+    }
+}
+
+/// A `decl_date` pair as a calendar date; two-digit years are 19YY from 50 up, else 20YY.
+pub(crate) fn date_of(pair: &Pair<'_, Rule>) -> Option<NaiveDate> {
+    let form = pair.clone().into_inner().next()?;
+    let mut year = None;
+    let mut month = None;
+    let mut day = None;
+    for part in form.into_inner() {
+        let text = part.as_str();
+        match part.as_rule() {
+            Rule::year4 | Rule::year_num => year = text.parse::<i32>().ok().map(|y| expand_year(y, text.len())),
+            Rule::month_num | Rule::month_num2 => month = text.parse::<u32>().ok(),
+            Rule::day_num | Rule::day_num2 => day = text.parse::<u32>().ok(),
+            Rule::month_name => month = month_number(text),
+            _ => {}
+        }
+    }
+    NaiveDate::from_ymd_opt(year?, month?, day?)
+}
+
+/// Expands a two-digit year: 50–99 are 1950–1999, 00–49 are 2000–2049.
+pub(crate) const fn expand_year(year: i32, digits: usize) -> i32 {
+    if digits > 2 {
+        year
+    } else if year >= 50 {
+        1900 + year
+    } else {
+        2000 + year
+    }
+}
+
+/// `JAN`, `January`, `feb` → 1, 2…
+pub(crate) fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+    let upper = name.get(..3)?.to_ascii_uppercase();
+    MONTHS.iter().position(|m| *m == upper).and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// The date of a date-time group such as `151441Z FEB 08`.
+pub(crate) fn dtg_date(dtg: &str) -> Option<NaiveDate> {
+    let mut words = dtg.split_whitespace();
+    let day: u32 = words.next()?.get(..2)?.parse().ok()?;
+    let month = month_number(words.next()?)?;
+    let year_text = words.next()?;
+    let year = expand_year(year_text.parse().ok()?, year_text.len());
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// A date written `YYYY-MM-DD…` (the preamble's `Created`, `Cable dated:`).
+pub(crate) fn iso_date_prefix(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let date = text.get(..10)?;
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().filter(|d| d.year() > 1900)
+}
+
+/// A `reasons` pair as [`Reasons`].
+pub(crate) fn reasons(pair: &Pair<'_, Rule>) -> Reasons {
+    let mut out = Reasons::default();
+    for inner in pair.clone().into_inner().flatten() {
+        match inner.as_rule() {
+            Rule::reason_section => {
+                let digits: String = inner.as_str().chars().filter(char::is_ascii_digit).collect();
+                out.section = Some(match digits.as_str() {
+                    "15" => "1.5".to_owned(),
+                    "16" => "1.6".to_owned(),
+                    _ => "1.4".to_owned(),
+                });
+            }
+            Rule::reason_letter => {
+                if let Some(letter) = inner.as_str().chars().next() {
+                    out.letters.push(letter.to_ascii_lowercase());
+                }
+            }
+            _ => {}
+        }
+    }
+    out.letters.sort_unstable();
+    out.letters.dedup();
+    out
+}
+
+/// A `tags_field` pair as upper-case tags.
+pub(crate) fn tags(pair: &Pair<'_, Rule>) -> Vec<String> {
+    pair.clone()
+        .into_inner()
+        .flatten()
+        .filter(|p| p.as_rule() == Rule::tag)
+        .map(|p| p.as_str().trim_matches(|c: char| c == '.' || c == '-').to_ascii_uppercase())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Titles and offices that precede a classifier's name; they are dropped from `name`.
+const TITLE_WORDS: &[&str] = &[
+    "acting", "ambassador", "amb", "deputy", "chief", "of", "mission", "dcm", "charge", "chargé", "d'affaires",
+    "daffaires", "a.i.", "ai", "political", "pol", "economic", "econ", "counselor", "counsellor", "couns",
+    "polcouns", "econcouns", "officer", "poloff", "econoff", "principal", "consul", "general", "cg", "minister",
+    "secretary", "under", "assistant", "a/s", "the", "by", "classified", "section", "head", "director",
+    "ds", "acting", "for", "polmilcouns", "pol/econ", "counselor,", "a/dcm", "a/pol", "political/economic",
+    "pol-econ", "econ/pol", "mr.", "ms.", "mrs.", "dr.", "ambassador-at-large", "special", "envoy", "rso",
+    "regional", "security", "public", "affairs", "pao", "defense", "attache", "management", "admin",
+    "ecopol", "pol/mil", "polmil", "mil", "senior", "advisor", "adviser", "coordinator", "a/polcouns",
+    "a/econcouns", "a/dcm,", "cda", "deputy,", "counselor:", "a/cg", "dpo", "u.s.", "us", "usun", "and",
+    "mission's", "embassy", "consulate", "office", "team", "leader", "legal", "labor", "press", "scientific",
+    "environment", "science", "technology", "commercial", "agricultural", "economic/political",
+];
+
+/// The classifier's name without titles and offices: `Ambassador William J. Burns` →
+/// `William J. Burns`; `DCM Bob Manzanares` → `Bob Manzanares`. Returns `None` when nothing
+/// name-like is left (an office such as `EUR/RUS`).
+pub(crate) fn classifier_name(classifier: &str) -> Option<String> {
+    // The name ends at the first comma or semicolon, or at `, reason…` glued on.
+    let text = classifier.replace(['\n', '\r', '\t'], " ");
+    let head = text.split([',', ';', '(']).next().unwrap_or("").trim();
+    let head = head.trim_end_matches(['.', ':', ' ']);
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let first_name_word = words.iter().position(|w| {
+        let lower = w.to_lowercase();
+        !TITLE_WORDS.contains(&lower.as_str()) && !lower.contains('/') && w.chars().next().is_some_and(char::is_alphabetic)
+    })?;
+    let name_words = &words[first_name_word..];
+    // A name has at least two words, or one word with a capital followed by lower case.
+    let name = name_words.join(" ");
+    let looks_like_name = name_words.len() >= 2
+        || name_words.first().is_some_and(|w| w.chars().skip(1).any(char::is_lowercase));
+    (looks_like_name && name.len() <= 60).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_digit_years_expand_around_1950() {
+        assert_eq!(expand_year(8, 2), 2008);
+        assert_eq!(expand_year(66, 2), 1966);
+        assert_eq!(expand_year(2018, 4), 2018);
+    }
+
+    #[test]
+    fn dtg_dates() {
+        assert_eq!(dtg_date("151441Z FEB 08"), NaiveDate::from_ymd_opt(2008, 2, 15));
+        assert_eq!(dtg_date("281806Z DEC 66"), NaiveDate::from_ymd_opt(1966, 12, 28));
+        assert_eq!(dtg_date("nonsense"), None);
+    }
+
+    #[test]
+    fn classifier_names_drop_titles() {
+        assert_eq!(classifier_name("Ambassador William J. Burns").as_deref(), Some("William J. Burns"));
+        assert_eq!(classifier_name("DCM Bob Manzanares").as_deref(), Some("Bob Manzanares"));
+        assert_eq!(
+            classifier_name("Acting Deputy Chief of Mission Marc Wall").as_deref(),
+            Some("Marc Wall")
+        );
+        assert_eq!(classifier_name("EUR/RUS"), None);
+    }
+}

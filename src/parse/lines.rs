@@ -1,0 +1,424 @@
+//! First stage of the parser: the pest parse of a whole document, flattened into a list of
+//! classified lines with the values the grammar recognised on each.
+
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use super::fields::{self, span_of};
+use super::grammar::{DocumentParser, Rule};
+use crate::model::{Banner, Decl, Level, Marking, Preamble, Reasons, Span};
+
+/// A field found on a line, possibly glued behind another one.
+#[derive(Debug, Clone)]
+pub(crate) enum Field {
+    /// An `E.O.` field: the order and its instruction.
+    Eo { order: Option<String>, decl: Option<Decl> },
+    /// `TAGS:` and its tags.
+    Tags(Vec<String>),
+    /// `SUBJECT:`, its mark and the subject text on this line.
+    Subject { marking: Option<Marking>, text: String },
+    /// A glued caveat word such as `SIPDIS`.
+    Caveat,
+    /// `Classified By` glued on a line: the block starts here.
+    ClassifiedBy,
+}
+
+/// A field and where it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Located<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// What one line is.
+#[derive(Debug, Clone)]
+pub(crate) enum LineKind {
+    Blank,
+    /// A transmission header line.
+    Header(HeaderLine),
+    Banner { banner: Banner, glued: Vec<Located<Field>> },
+    PageMarker,
+    /// A line made of fields (`E.O.`, `TAGS:`, `SUBJECT:`, glued together or not).
+    Fields(Vec<Located<Field>>),
+    /// ISOO `Declassify On:`.
+    DeclassifyOn(Decl),
+    /// ISOO `Derived From:`.
+    DerivedFrom,
+    /// ISOO `Reason:`.
+    Reason(Reasons),
+    Ref,
+    ClassifiedBy { marking: Option<Marking> },
+    Caveat { glued: Vec<Located<Field>> },
+    Para { number: String, marking: Option<Marking>, text: Span },
+    Lettered { label: String, marking: Marking },
+    Marked { marking: Marking },
+    Rule,
+    Text,
+}
+
+/// Transmission header lines.
+#[derive(Debug, Clone)]
+pub(crate) enum HeaderLine {
+    CableDated { date: String, banner: Option<(Banner, Vec<Located<Field>>)> },
+    Notice,
+    Security { code: String },
+    Dtg { precedence: String, dtg: String },
+    From(String),
+    To(String),
+    Info(String),
+    Other,
+}
+
+/// A classified line.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub kind: LineKind,
+    /// The line without its newline.
+    pub span: Span,
+    /// Whether the line is in the transmission header.
+    pub in_header: bool,
+}
+
+/// The result of the first stage.
+pub(crate) struct Lines {
+    pub preamble: Option<(Preamble, Span)>,
+    pub lines: Vec<Line>,
+}
+
+/// Parses `source` into lines. The grammar accepts any text, so this only fails if pest
+/// itself reports an error, which it describes.
+pub(crate) fn read(source: &str) -> Result<Lines, String> {
+    let mut pairs = DocumentParser::parse(Rule::document, source).map_err(|e| e.to_string())?;
+    let document = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
+    let mut out = Lines { preamble: None, lines: Vec::with_capacity(source.len() / 60 + 8) };
+    for part in document.into_inner() {
+        match part.as_rule() {
+            Rule::preamble => {
+                let span = span_of(&part, 0);
+                let values: Vec<String> = part.into_inner().map(|p| p.as_str().trim().to_owned()).collect();
+                if let [identifier, created, classification, origin] = &values[..] {
+                    let preamble = Preamble {
+                        identifier: identifier.clone(),
+                        created: created.clone(),
+                        classification: classification.clone(),
+                        origin: origin.clone(),
+                    };
+                    out.preamble = Some((preamble, span));
+                }
+            }
+            Rule::header => {
+                for line in part.into_inner() {
+                    let span = span_of(&line, 0);
+                    out.lines.push(Line { kind: header_line(line), span, in_header: true });
+                }
+            }
+            Rule::body => {
+                for line in part.into_inner() {
+                    let span = span_of(&line, 0);
+                    out.lines.push(Line { kind: body_line(line, source), span, in_header: false });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn header_line(pair: Pair<'_, Rule>) -> LineKind {
+    let rule = pair.as_rule();
+    if rule == Rule::blank_line {
+        return LineKind::Blank;
+    }
+    let text = pair.as_str();
+    let header = match rule {
+        Rule::cable_dated_line => {
+            let mut date = String::new();
+            let mut banner = None;
+            for inner in pair.into_inner() {
+                match inner.as_rule() {
+                    Rule::cable_datetime => date = inner.as_str().to_owned(),
+                    Rule::banner => {
+                        if let Some((b, tail)) = fields::banner(&inner, 0) {
+                            let glued = tail.map(|t| glued_tail(t, inner.get_input())).unwrap_or_default();
+                            banner = Some((b, glued));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            HeaderLine::CableDated { date, banner }
+        }
+        Rule::partial_notice_line => HeaderLine::Notice,
+        Rule::security_line => HeaderLine::Security {
+            code: pair.into_inner().next().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+        },
+        Rule::dtg_line => {
+            let mut precedence = String::new();
+            let mut dtg = String::new();
+            for inner in pair.into_inner() {
+                match inner.as_rule() {
+                    Rule::precedence => precedence = inner.as_str().to_owned(),
+                    Rule::dtg => dtg = inner.as_str().to_owned(),
+                    _ => {}
+                }
+            }
+            HeaderLine::Dtg { precedence, dtg }
+        }
+        Rule::fm_line => HeaderLine::From(after_keyword(text)),
+        Rule::to_line => HeaderLine::To(after_keyword(text)),
+        Rule::info_line => HeaderLine::Info(after_keyword(text)),
+        _ => HeaderLine::Other,
+    };
+    LineKind::Header(header)
+}
+
+fn after_keyword(text: &str) -> String {
+    text.split_once(' ').map_or("", |(_, rest)| rest).trim().to_owned()
+}
+
+fn body_line(pair: Pair<'_, Rule>, source: &str) -> LineKind {
+    match pair.as_rule() {
+        Rule::blank_line => LineKind::Blank,
+        Rule::banner_line => {
+            let Some(banner_pair) = pair.into_inner().find(|p| p.as_rule() == Rule::banner) else {
+                return LineKind::Text;
+            };
+            match fields::banner(&banner_pair, 0) {
+                Some((banner, tail)) => {
+                    let glued = tail.map(|t| glued_tail(t, source)).unwrap_or_default();
+                    LineKind::Banner { banner, glued }
+                }
+                None => LineKind::Text,
+            }
+        }
+        Rule::page_marker_line | Rule::page_line => LineKind::PageMarker,
+        Rule::eo_line | Rule::tags_line | Rule::subject_line => LineKind::Fields(field_sequence(pair, source)),
+        Rule::isoo_line => isoo_line(pair),
+        Rule::ref_line => LineKind::Ref,
+        Rule::classified_by_line => LineKind::ClassifiedBy {
+            marking: pair.into_inner().find(|p| p.as_rule() == Rule::portion_mark).map(|p| fields::marking(&p, 0)),
+        },
+        Rule::caveat_line => {
+            let tail = pair.into_inner().find(|p| p.as_rule() == Rule::caveat_tail);
+            let glued = tail
+                .filter(|t| !t.as_str().trim().is_empty())
+                .map(|t| glued_tail(span_of(&t, 0), source))
+                .unwrap_or_default();
+            LineKind::Caveat { glued }
+        }
+        Rule::para_line => {
+            let mut number = String::new();
+            let mut marking = None;
+            let mut text = Span::default();
+            for inner in pair.into_inner() {
+                match inner.as_rule() {
+                    Rule::para_number => number = inner.as_str().to_owned(),
+                    Rule::portion_mark | Rule::unrecognized_mark => marking = Some(fields::marking(&inner, 0)),
+                    Rule::para_text => text = span_of(&inner, 0),
+                    _ => {}
+                }
+            }
+            LineKind::Para { number, marking, text }
+        }
+        Rule::lettered_line => {
+            let mut label = String::new();
+            let mut marking = None;
+            for inner in pair.into_inner() {
+                match inner.as_rule() {
+                    Rule::sub_label => label = inner.as_str().trim_matches(['(', ')', '.']).to_owned(),
+                    Rule::portion_mark => marking = Some(fields::marking(&inner, 0)),
+                    _ => {}
+                }
+            }
+            marking.map_or(LineKind::Text, |marking| LineKind::Lettered { label, marking })
+        }
+        Rule::marked_line => pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::portion_mark)
+            .map_or(LineKind::Text, |p| LineKind::Marked { marking: fields::marking(&p, 0) }),
+        Rule::rule_line => LineKind::Rule,
+        _ => LineKind::Text,
+    }
+}
+
+fn isoo_line(pair: Pair<'_, Rule>) -> LineKind {
+    let Some(inner) = pair.into_inner().next() else { return LineKind::Text };
+    match inner.as_rule() {
+        Rule::declassify_on => {
+            let decl = inner
+                .clone()
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::decl_value)
+                .map_or_else(Decl::missing, |value| fields::decl(&value, 0));
+            LineKind::DeclassifyOn(decl)
+        }
+        Rule::isoo_reason => LineKind::Reason(
+            inner.into_inner().find(|p| p.as_rule() == Rule::reasons).map(|r| fields::reasons(&r)).unwrap_or_default(),
+        ),
+        _ => LineKind::DerivedFrom,
+    }
+}
+
+/// The fields of an `eo_line`, `tags_line` or `subject_line`, in order.
+fn field_sequence(pair: Pair<'_, Rule>, source: &str) -> Vec<Located<Field>> {
+    let mut out = Vec::new();
+    for inner in pair.into_inner() {
+        match inner.as_rule() {
+            Rule::glued_fields => {
+                for glued in inner.into_inner() {
+                    if glued.as_rule() == Rule::tail {
+                        if !glued.as_str().trim().is_empty() {
+                            out.extend(glued_tail(span_of(&glued, 0), source));
+                        }
+                    } else {
+                        push_field(glued, &mut out);
+                    }
+                }
+            }
+            _ => push_field(inner, &mut out),
+        }
+    }
+    out
+}
+
+fn push_field(pair: Pair<'_, Rule>, out: &mut Vec<Located<Field>>) {
+    let span = span_of(&pair, 0);
+    if let Some(value) = field(&pair) {
+        out.push(Located { value, span });
+    }
+}
+
+fn field(pair: &Pair<'_, Rule>) -> Option<Field> {
+    Some(match pair.as_rule() {
+        Rule::eo_field => {
+            let mut order = None;
+            let mut decl = None;
+            for inner in pair.clone().into_inner() {
+                match inner.as_rule() {
+                    Rule::order => order = Some(inner.as_str().to_owned()),
+                    Rule::decl_instruction | Rule::decl_value | Rule::na => decl = Some(fields::decl(&inner, 0)),
+                    _ => {}
+                }
+            }
+            Field::Eo { order, decl }
+        }
+        Rule::tags_field => Field::Tags(fields::tags(pair)),
+        Rule::subject_field => {
+            let mut marking = None;
+            let mut text = String::new();
+            for inner in pair.clone().into_inner() {
+                match inner.as_rule() {
+                    Rule::portion_mark => marking = Some(fields::marking(&inner, 0)),
+                    Rule::subject_text => text = inner.as_str().trim().to_owned(),
+                    _ => {}
+                }
+            }
+            Field::Subject { marking, text }
+        }
+        Rule::glued_caveat => Field::Caveat,
+        Rule::classified_by_field => Field::ClassifiedBy,
+        _ => return None,
+    })
+}
+
+/// Parses text glued after a banner, caveat or field (`SIPDISE.O. 12958: DECL: …TAGS: …`)
+/// into the fields it contains. Spans are in document coordinates.
+pub(crate) fn glued_tail(tail: Span, source: &str) -> Vec<Located<Field>> {
+    let Some(text) = source.get(tail.start..tail.end) else { return Vec::new() };
+    let Ok(mut pairs) = DocumentParser::parse(Rule::glued_tail, text) else { return Vec::new() };
+    let Some(top) = pairs.next() else { return Vec::new() };
+    let mut out = Vec::new();
+    for inner in top.into_inner() {
+        if inner.as_rule() == Rule::tail {
+            continue;
+        }
+        let span = span_of(&inner, tail.start);
+        if let Some(value) = field(&inner) {
+            out.push(Located { value, span });
+        }
+    }
+    out
+}
+
+/// Finds an `E.O.` field or a `Classified By` glued in the middle of a front-matter text line
+/// (`DEPT FOR WHA/BSC E.O. 12958: DECL: 11/22/2012`) and parses from there.
+pub(crate) fn find_glued_field(line: Span, source: &str) -> Option<(usize, Vec<Located<Field>>)> {
+    let text = source.get(line.start..line.end)?;
+    let at = find_field_start(text)?;
+    let fields = glued_tail(Span::new(line.start + at, line.end), source);
+    (!fields.is_empty()).then_some((line.start + at, fields))
+}
+
+/// Byte offset of the first `E.O. 1xxxx`, `EO 1xxxx` or `Classified By` in `text`.
+fn find_field_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut best: Option<usize> = None;
+    for (i, window) in bytes.windows(2).enumerate() {
+        if !window[0].eq_ignore_ascii_case(&b'E') && !window[0].eq_ignore_ascii_case(&b'C') {
+            continue;
+        }
+        let rest = &text[i..];
+        let is_eo = {
+            let upper: String = rest.chars().take(9).collect::<String>().to_ascii_uppercase();
+            let after = upper.strip_prefix("E.O.").or_else(|| upper.strip_prefix("EO ")).map(str::trim_start);
+            after.is_some_and(|a| a.starts_with('1') && a.len() >= 2 && a.as_bytes()[1].is_ascii_digit())
+        };
+        let is_classified = rest.len() >= 13 && rest.get(..13).is_some_and(|s| s.eq_ignore_ascii_case("classified by"));
+        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphabetic();
+        if (is_eo || is_classified) && (boundary || is_eo) && text.is_char_boundary(i) {
+            best = Some(i);
+            break;
+        }
+    }
+    best
+}
+
+/// The overall level a security-line code (`CCCCC`) witnesses.
+pub(crate) fn security_level(code: &str) -> Option<Level> {
+    match code {
+        "CCCCC" => Some(Level::C),
+        "SSSSS" => Some(Level::S),
+        "TTTTT" => Some(Level::Ts),
+        "UUUUU" | "EEEEE" => Some(Level::U),
+        _ => None,
+    }
+}
+
+/// Parses a `classified_by_field` block (one or more lines) into the classifier and reasons.
+pub(crate) fn classified_by_block(block: Span, source: &str) -> Option<(String, Reasons)> {
+    let text = source.get(block.start..block.end)?;
+    let at = text.to_ascii_lowercase().find("classified")?;
+    let text = text.get(at..)?;
+    let mut pairs = DocumentParser::parse(Rule::classified_by_field, text).ok()?;
+    let top = pairs.next()?;
+    let mut classifier = String::new();
+    let mut reasons = Reasons::default();
+    for inner in top.into_inner() {
+        match inner.as_rule() {
+            Rule::classifier => classifier = inner.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
+            Rule::reason_clause => {
+                if let Some(r) = inner.into_inner().find(|p| p.as_rule() == Rule::reasons) {
+                    reasons = fields::reasons(&r);
+                }
+            }
+            _ => {}
+        }
+    }
+    // `CLASSIFIED BY: X, REASON 1.5 (D)` may also put the reasons before a glued tail.
+    if reasons.letters.is_empty() {
+        if let Some(found) = find_reasons(text) {
+            reasons = found;
+        }
+    }
+    Some((classifier, reasons))
+}
+
+/// Finds the first `1.4 …` reasons phrase in `text`.
+pub(crate) fn find_reasons(text: &str) -> Option<Reasons> {
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("reason")?;
+    let from = at + lower[at..].find(|c: char| c.is_ascii_digit())?;
+    let sub = text.get(from..)?;
+    let mut pairs = DocumentParser::parse(Rule::reasons, sub).ok()?;
+    pairs.next().map(|r| fields::reasons(&r))
+}

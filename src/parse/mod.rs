@@ -1,0 +1,125 @@
+//! Parsing: source text → typed [`Document`].
+//!
+//! Two stages: the pest grammar (`grammar/document.pest`) classifies every line and reads
+//! the fields on it (`lines`); then the lines are grouped into portions and the document's
+//! fields are derived (`assemble`). pest's types never leave this module.
+
+mod assemble;
+mod fields;
+mod grammar;
+mod lines;
+mod markers;
+
+use thiserror::Error;
+
+use crate::model::{Document, Position};
+
+/// Why a file could not be read as a document at all.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ReadError {
+    /// The bytes are not UTF-8 text.
+    #[error("{position}: the file is not UTF-8 text (invalid byte sequence here); convert it first, e.g. with `iconv -f cp1252 -t utf-8`")]
+    InvalidUtf8 {
+        /// Where the first invalid byte is.
+        position: Position,
+    },
+    /// The file holds NUL bytes: it is binary, not a document.
+    #[error("{position}: the file is binary (NUL byte here), not a text document")]
+    Binary {
+        /// Where the first NUL byte is.
+        position: Position,
+    },
+    /// The grammar itself failed (it is written to accept any text, so this is a bug).
+    #[error("{position}: the grammar could not read the document: {message}")]
+    Grammar {
+        /// Where.
+        position: Position,
+        /// What pest said.
+        message: String,
+    },
+}
+
+impl ReadError {
+    /// Where the problem is.
+    #[must_use]
+    pub const fn position(&self) -> Position {
+        match self {
+            Self::InvalidUtf8 { position } | Self::Binary { position } | Self::Grammar { position, .. } => *position,
+        }
+    }
+}
+
+/// Parses a document from raw bytes.
+///
+/// # Errors
+/// Fails with the line and column of the first offending byte when the bytes are not UTF-8
+/// or contain NUL bytes. Any UTF-8 text parses: what the grammar does not recognise is kept
+/// as text, and problems that make the result untrustworthy are listed in
+/// [`Document::errors`].
+///
+/// # Examples
+/// ```
+/// let doc = declass::parse::parse_bytes(b"UNCLAS\n\n1. (U) Nothing secret here.\n").unwrap();
+/// assert_eq!(doc.paragraphs().count(), 1);
+/// assert!(declass::parse::parse_bytes(b"\xff\xfe").is_err());
+/// ```
+pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ReadError> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or("");
+            return Err(ReadError::InvalidUtf8 { position: LineIndex::new(valid).position(valid, valid.len()) });
+        }
+    };
+    if let Some(at) = memchr_nul(bytes) {
+        return Err(ReadError::Binary { position: LineIndex::new(text).position(text, at) });
+    }
+    parse_str(text.to_owned())
+}
+
+/// Parses a document from text.
+///
+/// # Errors
+/// Only if the grammar fails, which it is written never to do on text.
+///
+/// # Examples
+/// ```
+/// let doc = declass::parse::parse_str("C O N F I D E N T I A L MOSCOW 000001\n\nE.O. 12958: DECL: 02/15/2018\n\n1. (C) Text.\n".to_owned()).unwrap();
+/// assert_eq!(doc.decl.date, chrono::NaiveDate::from_ymd_opt(2018, 2, 15));
+/// ```
+pub fn parse_str(source: String) -> Result<Document, ReadError> {
+    let index = LineIndex::new(&source);
+    let read = lines::read(&source).map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
+    Ok(assemble::assemble(source, read, &index))
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// Byte offsets of line starts, for turning offsets into line and column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text`.
+    #[must_use]
+    pub fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 50 + 1);
+        starts.push(0);
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        Self { starts }
+    }
+
+    /// The line and column (in characters) of byte `offset` of `text`.
+    #[must_use]
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts[line - 1];
+        let col = text.get(start..offset.min(text.len())).map_or(1, |s| s.chars().count() + 1);
+        Position { line: u32::try_from(line).unwrap_or(u32::MAX), col: u32::try_from(col).unwrap_or(u32::MAX) }
+    }
+}

@@ -663,8 +663,6 @@ pub struct Document {
     pub created: Option<NaiveDate>,
     /// Every portion, in document order; together they cover all non-blank text.
     pub portions: Vec<Portion>,
-    /// `SUMMARY`/`COMMENT` markers.
-    pub markers: Vec<Marker>,
     /// Problems found; a document with problems is never released by the engine.
     pub errors: Vec<Issue>,
 }

@@ -180,7 +180,6 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
     if portions.iter().all(|p| p.kind == PortionKind::Preamble) {
         errors.push(Issue { position: index.position(&source, 0), message: "the document has no text".to_owned() });
     }
-    let markers = super::markers::find(&source, portions.iter().find(|p| !p.kind.is_header_line()).map_or(0, |p| p.span.start));
     Document {
         id,
         preamble,
@@ -195,7 +194,6 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         subject: subject.map(|parts| parts.join(" ")).filter(|s| !s.is_empty()),
         created,
         portions,
-        markers,
         errors,
         source,
     }

@@ -280,9 +280,15 @@ pub(crate) fn reasons(pair: &Pair<'_, Rule>) -> Reasons {
 pub(crate) fn tags(pair: &Pair<'_, Rule>) -> Vec<String> {
     pair.clone()
         .into_inner()
-        .flatten()
-        .filter(|p| p.as_rule() == Rule::tag)
-        .map(|p| p.as_str().trim_matches(|c: char| c == '.' || c == '-').to_ascii_uppercase())
+        .find(|p| p.as_rule() == Rule::tag_list)
+        .map(|list| split_tags(list.as_str()))
+        .unwrap_or_default()
+}
+
+/// Tags written on a line: separated by blanks, commas or semicolons, upper-cased.
+pub(crate) fn split_tags(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .map(|t| t.trim_matches(|c: char| c == '.' || c == '-' || c == ':').to_ascii_uppercase())
         .filter(|t| !t.is_empty())
         .collect()
 }

@@ -115,13 +115,82 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
             Rule::body => {
                 for line in part.into_inner() {
                     let span = span_of(&line, 0);
-                    out.lines.push(Line { kind: body_line(line, source), span, in_header: false });
+                    match line.as_rule() {
+                        Rule::text_run => split_run(span, source, &mut out.lines),
+                        Rule::text_line => out.lines.push(Line { kind: text_kind(span, source), span, in_header: false }),
+                        _ => out.lines.push(Line { kind: body_line(line, source, 0), span, in_header: false }),
+                    }
                 }
             }
             _ => {}
         }
     }
     Ok(out)
+}
+
+/// Splits a run of prose and blank lines at its newlines.
+fn split_run(run: Span, source: &str, lines: &mut Vec<Line>) {
+    let text = source.get(run.start..run.end).unwrap_or("");
+    let mut start = run.start;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| run.start + i).chain(std::iter::once(run.end)) {
+        let span = Span::new(start, end);
+        let line = source.get(start..end).unwrap_or("");
+        let kind = if line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')) || line.trim().is_empty() {
+            LineKind::Blank
+        } else {
+            text_kind(span, source)
+        };
+        lines.push(Line { kind, span, in_header: false });
+        start = end + 1;
+    }
+}
+
+/// A text line, unless it is one of the structured lines that start like prose: a page
+/// marker (`MOSCOW 00003335 002 OF 004`), told apart by its end, or a line that starts with a
+/// field, caveat or banner word in mixed or lower case, read again with every structured shape.
+fn text_kind(span: Span, source: &str) -> LineKind {
+    let line = source.get(span.start..span.end).unwrap_or("");
+    if starts_with_structured_word(line) {
+        if let Some(kind) = reread(span, source) {
+            return kind;
+        }
+    }
+    let trimmed = line.trim_end();
+    let ends_in_digits = trimmed.len() >= 3 && trimmed.as_bytes()[trimmed.len() - 3..].iter().all(u8::is_ascii_digit);
+    if ends_in_digits && trimmed.len() < 60 && (trimmed.contains(" OF ") || trimmed.contains(" of ")) {
+        if let Ok(mut pairs) = DocumentParser::parse(Rule::page_marker_line, line) {
+            if pairs.next().is_some() {
+                return LineKind::PageMarker;
+            }
+        }
+    }
+    LineKind::Text
+}
+
+/// Whether a line that the grammar took for prose starts with a word that begins a structured
+/// line in mixed or lower case (`Classified By:`, `Subject:`, `sipdis`, `o (C)`).
+fn starts_with_structured_word(line: &str) -> bool {
+    const WORDS: [&str; 21] = [
+        "classified", "subject", "subj", "tags", "tag:", "tas:", "ref", "reason", "derived", "declassify", "sipdis",
+        "sensitive", "noforn", "eo 1", "eo:", "e.o", "o (", "s e c", "c o n", "u n c", "t o p",
+    ];
+    let bytes = line.as_bytes();
+    let Some(first) = bytes.first() else { return false };
+    if !matches!(first.to_ascii_lowercase(), b'c' | b's' | b't' | b'r' | b'd' | b'n' | b'e' | b'o' | b'u') {
+        return false;
+    }
+    WORDS.iter().any(|w| bytes.len() >= w.len() && bytes[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// Re-reads a text line that starts with a field word in a case the fast path takes for prose
+/// (`subject: …` in a case-mangled copy) with every structured shape.
+pub(crate) fn reread(span: Span, source: &str) -> Option<LineKind> {
+    let line = source.get(span.start..span.end)?;
+    let pair = DocumentParser::parse(Rule::structured_line, line).ok()?.next()?;
+    if matches!(pair.as_rule(), Rule::blank_line | Rule::EOI) {
+        return None;
+    }
+    Some(body_line(pair, source, span.start))
 }
 
 fn header_line(pair: Pair<'_, Rule>) -> LineKind {
@@ -176,14 +245,14 @@ fn after_keyword(text: &str) -> String {
     text.split_once(' ').map_or("", |(_, rest)| rest).trim().to_owned()
 }
 
-fn body_line(pair: Pair<'_, Rule>, source: &str) -> LineKind {
+fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> LineKind {
     match pair.as_rule() {
         Rule::blank_line => LineKind::Blank,
         Rule::banner_line => {
             let Some(banner_pair) = pair.into_inner().find(|p| p.as_rule() == Rule::banner) else {
                 return LineKind::Text;
             };
-            match fields::banner(&banner_pair, 0) {
+            match fields::banner(&banner_pair, offset) {
                 Some((banner, tail)) => {
                     let glued = tail.map(|t| glued_tail(t, source)).unwrap_or_default();
                     LineKind::Banner { banner, glued }
@@ -192,17 +261,17 @@ fn body_line(pair: Pair<'_, Rule>, source: &str) -> LineKind {
             }
         }
         Rule::page_marker_line | Rule::page_line => LineKind::PageMarker,
-        Rule::eo_line | Rule::tags_line | Rule::subject_line => LineKind::Fields(field_sequence(pair, source)),
-        Rule::isoo_line => isoo_line(pair),
+        Rule::eo_line | Rule::tags_line | Rule::subject_line => LineKind::Fields(field_sequence(pair, source, offset)),
+        Rule::isoo_line => isoo_line(pair, offset),
         Rule::ref_line => LineKind::Ref,
         Rule::classified_by_line => LineKind::ClassifiedBy {
-            marking: pair.into_inner().find(|p| p.as_rule() == Rule::portion_mark).map(|p| fields::marking(&p, 0)),
+            marking: pair.into_inner().find(|p| p.as_rule() == Rule::portion_mark).map(|p| fields::marking(&p, offset)),
         },
         Rule::caveat_line => {
             let tail = pair.into_inner().find(|p| p.as_rule() == Rule::caveat_tail);
             let glued = tail
                 .filter(|t| !t.as_str().trim().is_empty())
-                .map(|t| glued_tail(span_of(&t, 0), source))
+                .map(|t| glued_tail(span_of(&t, offset), source))
                 .unwrap_or_default();
             LineKind::Caveat { glued }
         }
@@ -213,8 +282,8 @@ fn body_line(pair: Pair<'_, Rule>, source: &str) -> LineKind {
             for inner in pair.into_inner() {
                 match inner.as_rule() {
                     Rule::para_number => number = inner.as_str().to_owned(),
-                    Rule::portion_mark | Rule::unrecognized_mark => marking = Some(fields::marking(&inner, 0)),
-                    Rule::para_text => text = span_of(&inner, 0),
+                    Rule::portion_mark | Rule::unrecognized_mark => marking = Some(fields::marking(&inner, offset)),
+                    Rule::para_text => text = span_of(&inner, offset),
                     _ => {}
                 }
             }
@@ -226,7 +295,7 @@ fn body_line(pair: Pair<'_, Rule>, source: &str) -> LineKind {
             for inner in pair.into_inner() {
                 match inner.as_rule() {
                     Rule::sub_label => label = inner.as_str().trim_matches(['(', ')', '.']).to_owned(),
-                    Rule::portion_mark => marking = Some(fields::marking(&inner, 0)),
+                    Rule::portion_mark => marking = Some(fields::marking(&inner, offset)),
                     _ => {}
                 }
             }
@@ -235,13 +304,13 @@ fn body_line(pair: Pair<'_, Rule>, source: &str) -> LineKind {
         Rule::marked_line => pair
             .into_inner()
             .find(|p| p.as_rule() == Rule::portion_mark)
-            .map_or(LineKind::Text, |p| LineKind::Marked { marking: fields::marking(&p, 0) }),
+            .map_or(LineKind::Text, |p| LineKind::Marked { marking: fields::marking(&p, offset) }),
         Rule::rule_line => LineKind::Rule,
         _ => LineKind::Text,
     }
 }
 
-fn isoo_line(pair: Pair<'_, Rule>) -> LineKind {
+fn isoo_line(pair: Pair<'_, Rule>, offset: usize) -> LineKind {
     let Some(inner) = pair.into_inner().next() else { return LineKind::Text };
     match inner.as_rule() {
         Rule::declassify_on => {
@@ -249,7 +318,7 @@ fn isoo_line(pair: Pair<'_, Rule>) -> LineKind {
                 .clone()
                 .into_inner()
                 .find(|p| p.as_rule() == Rule::decl_value)
-                .map_or_else(Decl::missing, |value| fields::decl(&value, 0));
+                .map_or_else(Decl::missing, |value| fields::decl(&value, offset));
             LineKind::DeclassifyOn(decl)
         }
         Rule::isoo_reason => LineKind::Reason(
@@ -260,7 +329,7 @@ fn isoo_line(pair: Pair<'_, Rule>) -> LineKind {
 }
 
 /// The fields of an `eo_line`, `tags_line` or `subject_line`, in order.
-fn field_sequence(pair: Pair<'_, Rule>, source: &str) -> Vec<Located<Field>> {
+fn field_sequence(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Vec<Located<Field>> {
     let mut out = Vec::new();
     for inner in pair.into_inner() {
         match inner.as_rule() {
@@ -268,27 +337,27 @@ fn field_sequence(pair: Pair<'_, Rule>, source: &str) -> Vec<Located<Field>> {
                 for glued in inner.into_inner() {
                     if glued.as_rule() == Rule::tail {
                         if !glued.as_str().trim().is_empty() {
-                            out.extend(glued_tail(span_of(&glued, 0), source));
+                            out.extend(glued_tail(span_of(&glued, offset), source));
                         }
                     } else {
-                        push_field(glued, &mut out);
+                        push_field(glued, offset, &mut out);
                     }
                 }
             }
-            _ => push_field(inner, &mut out),
+            _ => push_field(inner, offset, &mut out),
         }
     }
     out
 }
 
-fn push_field(pair: Pair<'_, Rule>, out: &mut Vec<Located<Field>>) {
-    let span = span_of(&pair, 0);
-    if let Some(value) = field(&pair) {
+fn push_field(pair: Pair<'_, Rule>, offset: usize, out: &mut Vec<Located<Field>>) {
+    let span = span_of(&pair, offset);
+    if let Some(value) = field(&pair, offset) {
         out.push(Located { value, span });
     }
 }
 
-fn field(pair: &Pair<'_, Rule>) -> Option<Field> {
+fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
     Some(match pair.as_rule() {
         Rule::eo_field => {
             let mut order = None;
@@ -296,7 +365,7 @@ fn field(pair: &Pair<'_, Rule>) -> Option<Field> {
             for inner in pair.clone().into_inner() {
                 match inner.as_rule() {
                     Rule::order => order = Some(inner.as_str().to_owned()),
-                    Rule::decl_instruction | Rule::decl_value | Rule::na => decl = Some(fields::decl(&inner, 0)),
+                    Rule::decl_instruction | Rule::decl_value | Rule::na => decl = Some(fields::decl(&inner, offset)),
                     _ => {}
                 }
             }
@@ -308,7 +377,7 @@ fn field(pair: &Pair<'_, Rule>) -> Option<Field> {
             let mut text = String::new();
             for inner in pair.clone().into_inner() {
                 match inner.as_rule() {
-                    Rule::portion_mark => marking = Some(fields::marking(&inner, 0)),
+                    Rule::portion_mark => marking = Some(fields::marking(&inner, offset)),
                     Rule::subject_text => text = inner.as_str().trim().to_owned(),
                     _ => {}
                 }
@@ -333,7 +402,7 @@ pub(crate) fn glued_tail(tail: Span, source: &str) -> Vec<Located<Field>> {
             continue;
         }
         let span = span_of(&inner, tail.start);
-        if let Some(value) = field(&inner) {
+        if let Some(value) = field(&inner, tail.start) {
             out.push(Located { value, span });
         }
     }
@@ -352,25 +421,27 @@ pub(crate) fn find_glued_field(line: Span, source: &str) -> Option<(usize, Vec<L
 /// Byte offset of the first `E.O. 1xxxx`, `EO 1xxxx` or `Classified By` in `text`.
 fn find_field_start(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut best: Option<usize> = None;
-    for (i, window) in bytes.windows(2).enumerate() {
-        if !window[0].eq_ignore_ascii_case(&b'E') && !window[0].eq_ignore_ascii_case(&b'C') {
-            continue;
-        }
-        let rest = &text[i..];
-        let is_eo = {
-            let upper: String = rest.chars().take(9).collect::<String>().to_ascii_uppercase();
-            let after = upper.strip_prefix("E.O.").or_else(|| upper.strip_prefix("EO ")).map(str::trim_start);
-            after.is_some_and(|a| a.starts_with('1') && a.len() >= 2 && a.as_bytes()[1].is_ascii_digit())
+    let eo = memchr::memchr2_iter(b'E', b'e', bytes).find(|&i| {
+        let rest = &bytes[i..];
+        let after = if rest.len() >= 4 && rest[..4].eq_ignore_ascii_case(b"e.o.") {
+            &rest[4..]
+        } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"eo ") {
+            &rest[3..]
+        } else {
+            return false;
         };
-        let is_classified = rest.len() >= 13 && rest.get(..13).is_some_and(|s| s.eq_ignore_ascii_case("classified by"));
-        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphabetic();
-        if (is_eo || is_classified) && (boundary || is_eo) && text.is_char_boundary(i) {
-            best = Some(i);
-            break;
-        }
+        let digits = after.iter().skip_while(|b| **b == b' ' || **b == b':').take(2).collect::<Vec<_>>();
+        digits.len() == 2 && *digits[0] == b'1' && digits[1].is_ascii_digit()
+    });
+    let classified = memchr::memchr2_iter(b'C', b'c', bytes).find(|&i| {
+        (i == 0 || !bytes[i - 1].is_ascii_alphabetic())
+            && bytes.len() >= i + 13
+            && bytes[i..i + 13].eq_ignore_ascii_case(b"classified by")
+    });
+    match (eo, classified) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
-    best
 }
 
 /// The overall level a security-line code (`CCCCC`) witnesses.
@@ -395,7 +466,7 @@ pub(crate) fn classified_by_block(block: Span, source: &str) -> Option<(String, 
     let mut reasons = Reasons::default();
     for inner in top.into_inner() {
         match inner.as_rule() {
-            Rule::classifier => classifier = inner.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
+            Rule::classifier => classifier = trim_classifier(inner.as_str()),
             Rule::reason_clause => {
                 if let Some(r) = inner.into_inner().find(|p| p.as_rule() == Rule::reasons) {
                     reasons = fields::reasons(&r);
@@ -411,6 +482,21 @@ pub(crate) fn classified_by_block(block: Span, source: &str) -> Option<(String, 
         }
     }
     Some((classifier, reasons))
+}
+
+/// The classifier without the words and punctuation that lead to the reason (`… Burns.
+/// for`), on one line.
+fn trim_classifier(text: &str) -> String {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    while let Some(last) = words.last() {
+        if last.eq_ignore_ascii_case("for") || last.chars().all(|c| matches!(c, ',' | ';' | '.' | ':' | '-')) {
+            words.pop();
+        } else {
+            break;
+        }
+    }
+    let joined = words.join(" ");
+    joined.trim_end_matches([',', ';', '.', ':']).to_owned()
 }
 
 /// Finds the first `1.4 …` reasons phrase in `text`.

@@ -1,19 +1,32 @@
 //! `SUMMARY`/`COMMENT` brackets inside the text. They need no grammar: a scan of the body
-//! finds them after the lines are parsed.
+//! finds them on demand, so that parsing does not pay for them.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{Marker, MarkerKind, Span};
+use crate::model::{Document, Marker, MarkerKind, Span};
 
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:(end|begin)\s+(summary|comment|text)\b|(summary|comment)\s*:)")
         .expect("the marker pattern is a valid regular expression")
 });
 
-/// Markers in `source` from byte `from` on.
-pub(crate) fn find(source: &str, from: usize) -> Vec<Marker> {
+/// The `SUMMARY`/`COMMENT`/`TEXT` markers of a document's body, in order.
+///
+/// # Examples
+/// ```
+/// let doc = declass::parse::parse_str("UNCLAS\n\n1. (U) Summary: all quiet. End summary.\n".to_owned()).unwrap();
+/// let kinds: Vec<_> = declass::parse::markers(&doc).iter().map(|m| m.kind.name()).collect();
+/// assert_eq!(kinds, ["summary", "end_summary"]);
+/// ```
+#[must_use]
+pub fn markers(doc: &Document) -> Vec<Marker> {
+    let from = doc.portions.iter().find(|p| !p.kind.is_header_line()).map_or(0, |p| p.span.start);
+    find(&doc.source, from)
+}
+
+fn find(source: &str, from: usize) -> Vec<Marker> {
     let Some(body) = source.get(from..) else { return Vec::new() };
     MARKER
         .captures_iter(body)

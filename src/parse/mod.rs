@@ -10,6 +10,7 @@ mod grammar;
 mod lines;
 mod markers;
 
+pub use markers::markers;
 use thiserror::Error;
 
 use crate::model::{Document, Position};
@@ -72,7 +73,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ReadError> {
             return Err(ReadError::InvalidUtf8 { position: LineIndex::new(valid).position(valid, valid.len()) });
         }
     };
-    if let Some(at) = memchr_nul(bytes) {
+    if let Some(at) = memchr::memchr(0, bytes) {
         return Err(ReadError::Binary { position: LineIndex::new(text).position(text, at) });
     }
     parse_str(text.to_owned())
@@ -90,12 +91,15 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ReadError> {
 /// ```
 pub fn parse_str(source: String) -> Result<Document, ReadError> {
     let index = LineIndex::new(&source);
-    let read = lines::read(&source).map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
+    // The grammar reads lines that end with a newline; give the last line one if it lacks it.
+    // Spans never reach into the added newline, so they index `source` as well.
+    let read = if source.ends_with('\n') {
+        lines::read(&source)
+    } else {
+        lines::read(&format!("{source}\n"))
+    }
+    .map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
     Ok(assemble::assemble(source, read, &index))
-}
-
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
 }
 
 /// Byte offsets of line starts, for turning offsets into line and column.
@@ -110,7 +114,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 50 + 1);
         starts.push(0);
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Self { starts }
     }
 
@@ -123,3 +127,4 @@ impl LineIndex {
         Position { line: u32::try_from(line).unwrap_or(u32::MAX), col: u32::try_from(col).unwrap_or(u32::MAX) }
     }
 }
+

@@ -1,0 +1,3 @@
+//! Rendering results for people and for tools.
+
+pub mod parsed;

@@ -502,7 +502,11 @@ impl<'s> Builder<'s> {
         for field in found {
             match &field.value {
                 Field::Eo { order, decl } => {
-                    if self.decl.is_none() {
+                    // An instruction wrapped below an `E.O. 12958:` that had none completes it.
+                    let incomplete = self.decl.as_ref().is_some_and(|d| d.kind == DeclKind::Missing);
+                    if incomplete && decl.is_some() {
+                        self.decl.clone_from(decl);
+                    } else if self.decl.is_none() {
                         if order.is_some() {
                             self.order.clone_from(order);
                         }

@@ -156,7 +156,9 @@ pub(crate) fn decl(pair: &Pair<'_, Rule>, offset: usize) -> Decl {
             Rule::na if kind == DeclKind::Unrecognized => kind = DeclKind::Na,
             Rule::oadr => kind = DeclKind::Oadr,
             Rule::manual_review => kind = DeclKind::Mr,
-            Rule::event => kind = DeclKind::Event,
+            // Prose is an event (`TEN YEARS AFTER KOREAN UNIFICATION`); anything else that is
+            // not an instruction (`011/2/2019`, `(##)`) is unrecognised.
+            Rule::event => kind = if is_prose(inner.as_str()) { DeclKind::Event } else { DeclKind::Unrecognized },
             Rule::decl_date if date.is_none() => {
                 date = date_of(&inner);
                 if kind == DeclKind::Unrecognized {
@@ -180,6 +182,11 @@ pub(crate) fn decl(pair: &Pair<'_, Rule>, offset: usize) -> Decl {
         kind = DeclKind::Missing;
     }
     Decl { kind, date, exemptions, raw, span }
+}
+
+/// Whether text reads as words: at least two words of three letters or more.
+fn is_prose(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 3).count() >= 2
 }
 
 /// The kind an exemption code belongs to. Restricted data and NATO never lapse by date.

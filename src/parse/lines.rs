@@ -261,7 +261,9 @@ fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> LineKind {
             }
         }
         Rule::page_marker_line | Rule::page_line => LineKind::PageMarker,
-        Rule::eo_line | Rule::tags_line | Rule::subject_line => LineKind::Fields(field_sequence(pair, source, offset)),
+        Rule::eo_line | Rule::decl_line | Rule::tags_line | Rule::subject_line => {
+            LineKind::Fields(field_sequence(pair, source, offset))
+        }
         Rule::isoo_line => isoo_line(pair, offset),
         Rule::ref_line => LineKind::Ref,
         Rule::classified_by_line => LineKind::ClassifiedBy {
@@ -359,7 +361,7 @@ fn push_field(pair: Pair<'_, Rule>, offset: usize, out: &mut Vec<Located<Field>>
 
 fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
     Some(match pair.as_rule() {
-        Rule::eo_field => {
+        Rule::eo_field | Rule::decl_field => {
             let mut order = None;
             let mut decl = None;
             for inner in pair.clone().into_inner() {
@@ -391,19 +393,32 @@ fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
 }
 
 /// Parses text glued after a banner, caveat or field (`SIPDISE.O. 12958: DECL: …TAGS: …`)
-/// into the fields it contains. Spans are in document coordinates.
+/// into the fields it contains. Spans are in document coordinates. Text the grammar does not
+/// take as a field (`DEPT FOR EUR/RUS, …`) is passed over up to the next `E.O.` or
+/// `Classified By` in it.
 pub(crate) fn glued_tail(tail: Span, source: &str) -> Vec<Located<Field>> {
-    let Some(text) = source.get(tail.start..tail.end) else { return Vec::new() };
-    let Ok(mut pairs) = DocumentParser::parse(Rule::glued_tail, text) else { return Vec::new() };
-    let Some(top) = pairs.next() else { return Vec::new() };
     let mut out = Vec::new();
-    for inner in top.into_inner() {
-        if inner.as_rule() == Rule::tail {
-            continue;
+    let mut from = tail.start;
+    while from < tail.end {
+        let Some(text) = source.get(from..tail.end) else { break };
+        let Ok(mut pairs) = DocumentParser::parse(Rule::glued_tail, text) else { break };
+        let Some(top) = pairs.next() else { break };
+        let mut rest = from;
+        for inner in top.into_inner() {
+            if inner.as_rule() == Rule::tail {
+                rest = from + inner.as_span().start();
+                continue;
+            }
+            let span = span_of(&inner, from);
+            if let Some(value) = field(&inner, from) {
+                out.push(Located { value, span });
+            }
         }
-        let span = span_of(&inner, tail.start);
-        if let Some(value) = field(&inner, tail.start) {
-            out.push(Located { value, span });
+        // Look for a field further on in what the grammar left over.
+        let leftover = source.get(rest..tail.end).unwrap_or("");
+        match find_field_start(leftover) {
+            Some(at) if at > 0 => from = rest + at,
+            _ => break,
         }
     }
     out

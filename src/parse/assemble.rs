@@ -98,6 +98,8 @@ struct Builder<'s> {
     subject_closed: bool,
     reasons: Reasons,
     classified_by_blocks: Vec<Span>,
+    /// Whether the open paragraph states the classification authority.
+    authority_in_paragraph: bool,
     cable_dated: Option<String>,
 }
 
@@ -120,6 +122,7 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         subject_closed: false,
         reasons: Reasons::default(),
         classified_by_blocks: Vec::new(),
+        authority_in_paragraph: false,
         cable_dated: None,
     };
     let preamble = read.preamble.map(|(preamble, span)| {
@@ -147,11 +150,15 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         ..
     } = builder;
 
-    let mut classified_by = None;
+    // The first block that names someone; failing that, the first block.
+    let mut classified_by: Option<ClassifiedBy> = None;
     for block in classified_by_blocks {
         if let Some((classifier, found)) = lines::classified_by_block(block, &source) {
-            if classified_by.is_none() {
-                classified_by = Some(ClassifiedBy { name: fields::classifier_name(&classifier), classifier, span: block });
+            if classified_by.as_ref().is_none_or(|c| c.name.is_none()) {
+                let name = fields::classifier_name(&classifier);
+                if classified_by.is_none() || name.is_some() {
+                    classified_by = Some(ClassifiedBy { name, classifier, span: block });
+                }
             }
             if reasons.letters.is_empty() && !found.letters.is_empty() {
                 reasons = found;
@@ -190,8 +197,8 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         decl: decl.unwrap_or_else(Decl::missing),
         reasons,
         classified_by,
-        tags: tags.unwrap_or_default(),
-        subject: subject.map(|parts| parts.join(" ")).filter(|s| !s.is_empty()),
+        tags: clean_tags(tags.unwrap_or_default()),
+        subject: subject.map(|parts| join_subject(&parts)).filter(|s| !s.is_empty()),
         created,
         portions,
         errors,
@@ -259,7 +266,7 @@ impl<'s> Builder<'s> {
 
     fn close(&mut self) {
         if let Some(open) = self.open.take() {
-            if open.kind == PortionKind::ClassifiedBy {
+            if open.kind == PortionKind::ClassifiedBy || std::mem::take(&mut self.authority_in_paragraph) {
                 self.classified_by_blocks.push(Span::new(open.start, open.end));
             }
             if open.kind == PortionKind::Subject {
@@ -367,7 +374,17 @@ impl<'s> Builder<'s> {
                 }
                 self.emit(PortionKind::ClassifiedBy, line.span, None, None);
             }
-            LineKind::Ref => self.open(Open::new(PortionKind::Ref, line.span)),
+            LineKind::Ref => {
+                // `REF: … CLASSIFIED BY: …` glued on one line.
+                if let Some((at, found)) = lines::find_glued_field(line.span, self.source) {
+                    if found.iter().any(|f| matches!(f.value, Field::ClassifiedBy)) {
+                        self.open(Open::new(PortionKind::Ref, Span::new(line.span.start, at)));
+                        self.fields(Span::new(at, line.span.end), PortionKind::Ref, &found);
+                        return;
+                    }
+                }
+                self.open(Open::new(PortionKind::Ref, line.span));
+            }
             LineKind::ClassifiedBy { marking } => {
                 let mut open = Open::new(PortionKind::ClassifiedBy, line.span);
                 open.marking.clone_from(marking);
@@ -392,6 +409,10 @@ impl<'s> Builder<'s> {
                 open.number = Some(number.clone());
                 open.marking.clone_from(marking);
                 self.open(open);
+                // `1. (U) CLASSIFIED BY …`: the authority stated in the first paragraph.
+                if self.classified_by_blocks.is_empty() && contains_classified_by(self.text(*text)) {
+                    self.authority_in_paragraph = true;
+                }
                 self.main_text_started = true;
             }
             LineKind::Lettered { label, marking } => {
@@ -421,7 +442,10 @@ impl<'s> Builder<'s> {
     }
 
     fn blank(&mut self) {
+        // An empty `SUBJECT:` line may have its subject after a blank line.
+        let subject_pending = self.subject.as_deref().is_some_and(|p| p.iter().all(|s| s.trim().is_empty()));
         match &mut self.open {
+            Some(open) if open.kind == PortionKind::Subject && subject_pending => open.blank_after = true,
             Some(open) if open.is_block() => self.close(),
             Some(open) => open.blank_after = true,
             None => {}
@@ -614,6 +638,8 @@ impl<'s> Builder<'s> {
                 return;
             }
         }
+        let continues_subject = self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Subject && self.continues_subject(o, trimmed));
+        let tags_after_comma = self.open.as_ref().is_some_and(|o| self.text(o.last_line).trim_end().ends_with(','));
         match &mut self.open {
             Some(open) if open.kind == PortionKind::Heading && open.rule_top && open.lines == 1 => {
                 open.extend(span, true);
@@ -621,7 +647,7 @@ impl<'s> Builder<'s> {
             Some(open) if open.kind == PortionKind::Heading => {
                 self.open(Open { last_is_text: true, ..Open::new(PortionKind::Text, span) });
             }
-            Some(open) if open.kind == PortionKind::Subject && !open.blank_after => {
+            Some(open) if open.kind == PortionKind::Subject && continues_subject => {
                 if !self.subject_closed {
                     if let Some(parts) = self.subject.as_mut() {
                         parts.push(trimmed.to_owned());
@@ -630,9 +656,9 @@ impl<'s> Builder<'s> {
                 self.extend(span, true);
             }
             Some(open) if open.kind == PortionKind::Tags => {
-                if trimmed.split([' ', ',']).all(|t| t.len() <= 12 && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())) {
-                    if let Some(tags) = self.tags.as_mut() {
-                        tags.extend(trimmed.split([' ', ',']).filter(|t| !t.is_empty()).map(str::to_owned));
+                if let Some(tags) = continued_tags(trimmed, tags_after_comma) {
+                    if let Some(found) = self.tags.as_mut() {
+                        found.extend(tags);
                     }
                     self.extend(span, true);
                 } else {
@@ -642,6 +668,19 @@ impl<'s> Builder<'s> {
             Some(_) => self.extend(span, true),
             None => self.open(Open { last_is_text: true, ..Open::new(PortionKind::Text, span) }),
         }
+    }
+
+    /// Whether a text line continues the open subject: no blank line between them (unless the
+    /// `SUBJECT:` line itself was empty), and not mixed-case prose under an upper-case subject.
+    fn continues_subject(&self, open: &Open, line: &str) -> bool {
+        let parts = self.subject.as_deref().unwrap_or_default();
+        let empty_so_far = parts.iter().all(|p| p.trim().is_empty());
+        if open.blank_after && !empty_so_far {
+            return false;
+        }
+        let upper_subject = parts.iter().any(|p| p.chars().any(char::is_alphabetic))
+            && parts.iter().all(|p| !p.chars().any(char::is_lowercase));
+        !(upper_subject && line.chars().any(char::is_lowercase))
     }
 
     /// Splits the signature (`BURNS`) off the end of the last portion.
@@ -674,6 +713,51 @@ impl<'s> Builder<'s> {
             Portion { kind: PortionKind::Signature, number: None, marking: None, span: signature, position },
         );
     }
+}
+
+/// The subject's lines as one line: single spaces, no line-continuation backslashes, a
+/// hyphen at a line end joined to the next word, cut before a glued `Ref(s):`.
+fn join_subject(parts: &[String]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        let part = part.trim().trim_end_matches('\\').trim();
+        if part.is_empty() {
+            continue;
+        }
+        if !out.is_empty() && !out.ends_with('-') {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    let mut joined = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = joined.to_ascii_lowercase();
+    if let Some(at) = ["ref(s):", " refs:", " ref:"].iter().filter_map(|m| lower.find(m)).min() {
+        joined.truncate(at);
+    }
+    joined.trim().to_owned()
+}
+
+/// Tags without repeats, and without the `SIPDIS` caption that is sometimes glued among them.
+fn clean_tags(mut tags: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    tags.retain(|t| t != "SIPDIS" && seen.insert(t.clone()));
+    tags
+}
+
+/// Tags on a continuation line of `TAGS:`: upper-case tag words (any case after a line that
+/// ended with a comma), up to a glued `SUBJECT`.
+fn continued_tags(line: &str, after_comma: bool) -> Option<Vec<String>> {
+    let upper = line.to_ascii_uppercase();
+    let head = upper.find("SUBJECT").map_or(line, |at| &line[..at]);
+    let tags = fields::split_tags(head);
+    let tag_like = |t: &str| t.len() <= 12 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let written_upper = head.chars().all(|c| !c.is_lowercase());
+    (!tags.is_empty() && tags.iter().all(|t| tag_like(t)) && (written_upper || after_comma)).then_some(tags)
+}
+
+/// Whether a line mentions `classified by` in any case.
+fn contains_classified_by(text: &str) -> bool {
+    text.as_bytes().windows(13).any(|w| w.eq_ignore_ascii_case(b"classified by"))
 }
 
 /// A signer line: one to three capitalised words, no digits or sentence punctuation.

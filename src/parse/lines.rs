@@ -155,7 +155,7 @@ fn text_kind(span: Span, source: &str) -> LineKind {
             return kind;
         }
     }
-    let trimmed = line.trim_end();
+    let trimmed = line.trim_end().trim_end_matches('\\').trim_end();
     let ends_in_digits = trimmed.len() >= 3 && trimmed.as_bytes()[trimmed.len() - 3..].iter().all(u8::is_ascii_digit);
     if ends_in_digits && trimmed.len() < 60 && (trimmed.contains(" OF ") || trimmed.contains(" of ")) {
         if let Ok(mut pairs) = DocumentParser::parse(Rule::page_marker_line, line) {
@@ -503,15 +503,10 @@ pub(crate) fn classified_by_block(block: Span, source: &str) -> Option<(String, 
 /// for`), on one line.
 fn trim_classifier(text: &str) -> String {
     let mut words: Vec<&str> = text.split_whitespace().collect();
-    while let Some(last) = words.last() {
-        if last.eq_ignore_ascii_case("for") || last.chars().all(|c| matches!(c, ',' | ';' | '.' | ':' | '-')) {
-            words.pop();
-        } else {
-            break;
-        }
+    while words.last().is_some_and(|w| w.eq_ignore_ascii_case("for") || w.chars().all(|c| matches!(c, ',' | ';' | ':' | '-'))) {
+        words.pop();
     }
-    let joined = words.join(" ");
-    joined.trim_end_matches([',', ';', '.', ':']).to_owned()
+    words.join(" ").trim_end_matches([',', ';', ':']).to_owned()
 }
 
 /// Finds the first `1.4 …` reasons phrase in `text`.

@@ -179,3 +179,51 @@ fn classified_by_names() {
         .collect();
     check("classified by", &outcomes, 88.0);
 }
+
+/// Finds a corpus cable by its id (`raw/*/<ID>.txt`).
+fn cable(dir: &Path, id: &str) -> Option<declass::model::Document> {
+    let raw = dir.join("raw");
+    let found = std::fs::read_dir(&raw).ok()?.flatten().map(|e| e.path().join(format!("{id}.txt"))).find(|p| p.is_file())?;
+    declass::parse::parse_bytes(&std::fs::read(found).ok()?).ok()
+}
+
+/// The text of a corpus cable.
+fn doc_text(dir: &Path, id: &str) -> String {
+    cable(dir, id).map(|d| d.source).unwrap_or_default()
+}
+
+#[test]
+fn whole_cables_in_the_corpus() {
+    let Some(dir) = common::corpus_dir() else { return };
+    let mut outcomes = Vec::new();
+    for (file, field) in [("tags_cables.json", "tags"), ("subject_cables.json", "subject"), ("classified_by_cables.json", "classified_by")] {
+        for case in cases(&dir, file) {
+            let id = case["cable"].as_str().unwrap_or("");
+            let Some(doc) = cable(&dir, id) else { continue };
+            let (expected, got) = match field {
+                "tags" => (strings(&case["expected"]).join(" "), doc.tags.join(" ")),
+                "subject" => (case["expected"].as_str().unwrap_or("").to_owned(), doc.subject.clone().unwrap_or_default()),
+                _ => (
+                    strings(&case["expected"]).join("; ").to_lowercase(),
+                    doc.classified_by.and_then(|c| c.name).unwrap_or_default().to_lowercase(),
+                ),
+            };
+            let text = letters(&doc_text(&dir, id));
+            let category = if letters(&got) == letters(&expected) {
+                Some("the same words, spelt or spaced differently (the peer title-cases names and normalises punctuation)")
+            } else if !text.contains(&letters(&expected)) {
+                Some("the expected value does not occur in the cable's text as written (the peer takes it from its own metadata, joins broken words or corrects punctuation)")
+            } else if field == "classified_by" && !doc_text(&dir, id).to_lowercase().contains(&expected) {
+                Some("the peer corrects punctuation inside the name (`O,Grady` → `O'Grady`)")
+            } else if field == "tags" && got.is_empty() {
+                Some("the tags stand on a line without the TAGS field word; we do not guess a field")
+            } else if field == "subject" && got.ends_with(&expected) || field == "subject" && got.contains(&expected) {
+                Some("the peer strips a message-header prefix or suffix from the subject")
+            } else {
+                None
+            };
+            outcomes.push(Outcome { passed: got == expected, category, line: format!("{id} {field}: expected {expected:?}, got {got:?}") });
+        }
+    }
+    check("whole cables", &outcomes, 0.0);
+}

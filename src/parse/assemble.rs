@@ -612,7 +612,8 @@ impl<'s> Builder<'s> {
     fn text_line(&mut self, span: Span) {
         let text = self.text(span);
         // Fields glued into a front-matter line: `DEPT FOR WHA/BSC E.O. 12958: DECL: …`.
-        if !self.main_text_started && self.decl.is_none() || !self.main_text_started && self.classified_by_blocks.is_empty() {
+        let in_subject = self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Subject);
+        if !self.main_text_started && !in_subject {
             if let Some((at, found)) = lines::find_glued_field(span, self.source) {
                 if self.decl.is_none() || found.iter().all(|f| matches!(f.value, Field::ClassifiedBy)) {
                     let lead = if self.open.as_ref().is_some_and(Open::is_block) {
@@ -648,12 +649,21 @@ impl<'s> Builder<'s> {
                 self.open(Open { last_is_text: true, ..Open::new(PortionKind::Text, span) });
             }
             Some(open) if open.kind == PortionKind::Subject && continues_subject => {
+                // `… DIEGO GARCIA  Classified By: …` glued on a continuation line.
+                let glued = lines::find_glued_field(span, self.source)
+                    .filter(|(_, found)| found.iter().any(|f| matches!(f.value, Field::ClassifiedBy)));
+                let own = glued.as_ref().map_or(span, |(at, _)| Span::new(span.start, *at));
                 if !self.subject_closed {
+                    let own_text = self.text(own).trim().to_owned();
                     if let Some(parts) = self.subject.as_mut() {
-                        parts.push(trimmed.to_owned());
+                        parts.push(own_text);
                     }
                 }
-                self.extend(span, true);
+                self.extend(own, true);
+                if let Some((at, found)) = glued {
+                    self.close();
+                    self.fields(Span::new(at, span.end), PortionKind::Subject, &found);
+                }
             }
             Some(open) if open.kind == PortionKind::Tags => {
                 if let Some(tags) = continued_tags(trimmed, tags_after_comma) {
@@ -673,6 +683,9 @@ impl<'s> Builder<'s> {
     /// Whether a text line continues the open subject: no blank line between them (unless the
     /// `SUBJECT:` line itself was empty), and not mixed-case prose under an upper-case subject.
     fn continues_subject(&self, open: &Open, line: &str) -> bool {
+        // Judge the line by what comes before a `Classified By` glued on it.
+        let lower = line.to_ascii_lowercase();
+        let line = lower.find("classified by").map_or(line, |at| &line[..at]);
         let parts = self.subject.as_deref().unwrap_or_default();
         let empty_so_far = parts.iter().all(|p| p.trim().is_empty());
         if open.blank_after && !empty_so_far {

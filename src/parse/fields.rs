@@ -415,7 +415,11 @@ fn cut_before_reason(text: &str) -> String {
 /// three words after any leading initials are dropped; at least two words, or one mixed-case
 /// word such as `AFriedt`.
 fn trailing_name(part: &str) -> Option<String> {
-    let words: Vec<&str> = part.split_whitespace().collect();
+    let mut words: Vec<&str> = part.split_whitespace().collect();
+    // Fragments of a word broken across lines (`pe` / `r` for `per`) end the part.
+    while words.last().is_some_and(|w| w.len() <= 3 && w.chars().all(|c| c.is_ascii_lowercase())) {
+        words.pop();
+    }
     let has_suffix = words.last().is_some_and(|w| NAME_SUFFIXES.contains(&w.to_lowercase().as_str()));
     let most = 3 + usize::from(has_suffix);
     let mut start = words.len();

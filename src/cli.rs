@@ -7,9 +7,12 @@ use std::io::{self, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::engine::{self, Explain};
 use crate::input::{self, Input};
+use crate::policy::{Policy, Severity};
 use crate::pipeline::{self, Flow};
 use crate::render;
 
@@ -52,6 +55,58 @@ pub enum Command {
     /// per document per line. A file that cannot be read is reported as
     /// `path:line:col: message` and the run goes on; the exit status is then 2.
     Parse(ParseArgs),
+    /// Dry run: what a policy releases and redacts as of a date, and why.
+    ///
+    /// Per document: the outcome (`RELEASE IN FULL`, `RELEASE IN PART B1,1.4(B),1.4(D)`,
+    /// `DENY IN FULL`, `REVIEW`), when the classification lapses and which clause decided,
+    /// and per portion its decision, labels and deciding rules; at the end, totals by outcome
+    /// and by rule. Without `--policy` the embedded default policy is used. `--format json`
+    /// prints one JSON object per document per line, then one with key `summary`.
+    Report(ReportArgs),
+}
+
+/// Options that choose the policy and the date.
+#[derive(Debug, clap::Args)]
+pub struct PolicyArgs {
+    /// Policy file (TOML); default: the embedded default policy.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Decide as of this date (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Output formats of `declass report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A report for people.
+    Text,
+    /// One JSON object per document per line, then a summary object.
+    Json,
+    /// The same as `json`.
+    Jsonl,
+}
+
+/// `declass report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Documents to decide.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Policy and date.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Also say, per portion, why each other rule did not fire.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// Reads a `YYYY-MM-DD` date argument.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date: write it as YYYY-MM-DD"))
 }
 
 /// Options shared by commands that read documents.
@@ -91,6 +146,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
         Command::Parse(args) => parse_command(&args),
+        Command::Report(args) => report_command(&args),
     })
 }
 
@@ -198,6 +254,98 @@ fn parse_command(args: &ParseArgs) -> u8 {
             }
         },
     );
+    out.flush();
+    if failed { EXIT_ERROR } else { EXIT_OK }
+}
+
+/// Loads the policy named on the command line, or the embedded default. Errors are printed
+/// as `path:line:col: error[code]: message` with the offending line.
+pub(crate) fn load_policy(path: Option<&std::path::Path>) -> Result<Policy, u8> {
+    let Some(path) = path else { return Ok(Policy::embedded_default()) };
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("{name}: error: cannot read the policy: {}", input::lower_first(&e.to_string()));
+            return Err(EXIT_ERROR);
+        }
+    };
+    match Policy::from_toml(&text) {
+        Ok((policy, _warnings)) => Ok(policy),
+        Err(diagnostics) => {
+            for diagnostic in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+                eprint!("{}", render::diagnostics::to_text(&name, &text, diagnostic));
+            }
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
+/// The date to decide as of: the one given, or today (the only place the clock is read).
+pub(crate) fn as_of(args: &PolicyArgs) -> NaiveDate {
+    args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+fn report_command(args: &ReportArgs) -> u8 {
+    let policy = match load_policy(args.policy.policy.as_deref()) {
+        Ok(policy) => policy,
+        Err(code) => return code,
+    };
+    let as_of = as_of(&args.policy);
+    let (inputs, mut failed) = expand_inputs(&args.input);
+    let json = matches!(args.format, ReportFormat::Json | ReportFormat::Jsonl);
+    let explain = if args.explain { Explain::Yes } else { Explain::No };
+    let mut out = Output::new();
+    let mut summary = render::report::Summary::default();
+    if !json {
+        out.write(&render::report::text_header(&policy, as_of));
+    }
+    pipeline::run_ordered(
+        &inputs,
+        threads(&args.input),
+        true,
+        |input| {
+            let name = input.display_name();
+            read_document(input).map(|doc| {
+                let decisions = engine::evaluate_with(&doc, &policy, as_of, explain);
+                let text = if json {
+                    let mut line = serde_json::to_string(&render::report::to_json(&name, &doc, &decisions, &policy))
+                        .unwrap_or_else(|e| format!("{{\"path\":{name:?},\"error\":{:?}}}", e.to_string()));
+                    line.push('\n');
+                    line
+                } else {
+                    render::report::to_text(&name, &doc, &decisions)
+                };
+                (text, decisions)
+            })
+        },
+        |_, result| match result {
+            Ok((text, decisions)) => {
+                summary.add(&decisions);
+                out.write(&text)
+            }
+            Err(message) => {
+                eprintln!("{message}");
+                summary.failed += 1;
+                failed = true;
+                Flow::Continue
+            }
+        },
+    );
+    if json {
+        let body = render::report::SummaryJson {
+            summary: render::report::SummaryBody {
+                as_of: as_of.to_string(),
+                policy: render::report::PolicyJson::of(&policy),
+                totals: &summary,
+            },
+        };
+        let mut line = serde_json::to_string(&body).unwrap_or_default();
+        line.push('\n');
+        out.write(&line);
+    } else {
+        out.write(&summary.to_text());
+    }
     out.flush();
     if failed { EXIT_ERROR } else { EXIT_OK }
 }

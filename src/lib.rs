@@ -9,8 +9,10 @@
 extern crate alloc;
 
 pub mod cli;
+pub mod engine;
 pub mod input;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
+pub mod policy;
 pub mod render;

@@ -1,3 +1,5 @@
 //! Rendering results for people and for tools.
 
+pub mod diagnostics;
 pub mod parsed;
+pub mod report;

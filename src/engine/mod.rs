@@ -1,0 +1,445 @@
+//! The engine: applies a policy to a parsed document as of a date.
+//!
+//! [`evaluate`] is a pure function of document, policy and date: no I/O, no clock. For each
+//! portion it collects the outcomes of the rules that match and of the defaults that apply
+//! (unrecognised mark, contradiction, parse error); the most restrictive wins, and nothing
+//! matched means the policy's `no_match` default, which is fail-closed. Every decision names
+//! the rules that produced it; with [`Explain::Yes`] it also says why each other rule did not
+//! fire.
+
+pub mod lapse;
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::model::{Document, Level, MarkValue, Portion, Span};
+use crate::policy::{sort_labels, KindSelector, Outcome, Policy, Rule, Scope, Unmarked, When};
+pub use lapse::{Lapse, LapseDate};
+
+/// The outcome for a whole document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocumentOutcome {
+    /// Nothing is redacted.
+    ReleaseInFull,
+    /// Some portions or spans are redacted.
+    ReleaseInPart,
+    /// The document is withheld.
+    DenyInFull,
+    /// A person must decide before anything is released.
+    Review,
+}
+
+impl DocumentOutcome {
+    /// All outcomes.
+    pub const ALL: [Self; 4] = [Self::ReleaseInFull, Self::ReleaseInPart, Self::DenyInFull, Self::Review];
+
+    /// Name in JSON and policy tests (`release_in_part`).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::ReleaseInFull => "release_in_full",
+            Self::ReleaseInPart => "release_in_part",
+            Self::DenyInFull => "deny_in_full",
+            Self::Review => "review",
+        }
+    }
+
+    /// The stamp wording (`RELEASE IN PART`).
+    #[must_use]
+    pub const fn stamp(self) -> &'static str {
+        match self {
+            Self::ReleaseInFull => "RELEASE IN FULL",
+            Self::ReleaseInPart => "RELEASE IN PART",
+            Self::DenyInFull => "DENY IN FULL",
+            Self::Review => "REVIEW",
+        }
+    }
+
+    /// Reads an outcome name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.name() == name)
+    }
+}
+
+impl fmt::Display for DocumentOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A span redacted inside an otherwise released portion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanRedaction {
+    /// The redacted bytes.
+    pub span: Span,
+    /// Labels cited.
+    pub labels: Vec<String>,
+    /// Rules that matched it.
+    pub rules: Vec<String>,
+}
+
+/// The decision for one portion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortionDecision {
+    /// What happens to the whole portion.
+    pub outcome: Outcome,
+    /// Labels cited (empty when released).
+    pub labels: Vec<String>,
+    /// Rules (or `defaults.*`) that produced the outcome.
+    pub rules: Vec<String>,
+    /// The level the portion was judged at: its own mark, or what it inherits.
+    pub level: Option<Level>,
+    /// Whether the level was inherited.
+    pub inherited: bool,
+    /// Spans redacted inside a released portion.
+    pub spans: Vec<SpanRedaction>,
+    /// Facts the reviewer should see (unrecognised mark, contradiction, parse error).
+    pub notes: Vec<String>,
+    /// With [`Explain::Yes`]: for each rule that did not fire, why.
+    pub why_not: Vec<(String, String)>,
+}
+
+impl PortionDecision {
+    /// Whether any text of the portion is withheld from release.
+    #[must_use]
+    pub fn redacts_anything(&self) -> bool {
+        self.outcome != Outcome::Release || !self.spans.is_empty()
+    }
+}
+
+/// All decisions for a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decisions {
+    /// The document's outcome.
+    pub outcome: DocumentOutcome,
+    /// Union of the labels cited, in canonical order.
+    pub labels: Vec<String>,
+    /// When the classification lapses, and why.
+    pub lapse: Lapse,
+    /// Whether it has lapsed as of the date.
+    pub lapsed: bool,
+    /// The date the decisions are for.
+    pub as_of: NaiveDate,
+    /// One decision per portion, in the document's order.
+    pub portions: Vec<PortionDecision>,
+}
+
+/// Whether to record why rules did not fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Explain {
+    /// Only the deciding rules.
+    #[default]
+    No,
+    /// Also, per portion, why each other rule did not fire.
+    Yes,
+}
+
+/// Default outcomes are named like rules in decisions.
+const DEFAULT_NO_MATCH: &str = "defaults.no_match";
+const DEFAULT_UNRECOGNIZED: &str = "defaults.unrecognized";
+const DEFAULT_CONTRADICTION: &str = "defaults.contradiction";
+const DEFAULT_PARSE_ERROR: &str = "defaults.parse_error";
+
+/// What a document contributes to every rule check, computed once.
+struct Facts<'a> {
+    doc: &'a Document,
+    policy: &'a Policy,
+    as_of: NaiveDate,
+    lapse: Lapse,
+    lapsed: bool,
+    age: Option<i64>,
+    doc_controls: Vec<String>,
+    reason_labels: Vec<String>,
+    /// Whether the document calls itself unclassified.
+    unclassified_document: bool,
+}
+
+/// Applies `policy` to `doc` as of `as_of`.
+///
+/// # Examples
+/// ```
+/// use declass::{engine, parse, policy::Policy};
+/// let doc = parse::parse_str("C O N F I D E N T I A L MOSCOW 000001\n\nE.O. 12958: DECL: 02/15/2018\n\n1. (C) Secret talks.\n".to_owned()).unwrap();
+/// let policy = Policy::embedded_default();
+/// let before = engine::evaluate(&doc, &policy, chrono::NaiveDate::from_ymd_opt(2017, 12, 31).unwrap());
+/// let after = engine::evaluate(&doc, &policy, chrono::NaiveDate::from_ymd_opt(2018, 2, 15).unwrap());
+/// assert_eq!(before.outcome, engine::DocumentOutcome::ReleaseInPart);
+/// assert_eq!(after.outcome, engine::DocumentOutcome::ReleaseInFull);
+/// ```
+#[must_use]
+pub fn evaluate(doc: &Document, policy: &Policy, as_of: NaiveDate) -> Decisions {
+    evaluate_with(doc, policy, as_of, Explain::No)
+}
+
+/// [`evaluate`], optionally explaining why rules did not fire.
+#[must_use]
+pub fn evaluate_with(doc: &Document, policy: &Policy, as_of: NaiveDate, explain: Explain) -> Decisions {
+    let lapse = lapse::compute(doc, policy.defaults.event_falls_back_to_25_years);
+    let lapsed = lapse.has_lapsed(as_of);
+    let mut doc_controls: Vec<String> = doc.classification.controls.iter().map(|c| c.name().to_owned()).collect();
+    if let Some(banner) = &doc.banner {
+        doc_controls.extend(banner.controls.iter().map(|c| c.name().to_owned()));
+    }
+    let reason_labels = doc.reasons.letters.iter().map(|l| format!("1.4({})", l.to_ascii_uppercase())).collect();
+    let unclassified_document = doc.decl.kind == crate::model::DeclKind::Na
+        || doc.classification.level.is_some_and(|l| !l.is_classified());
+    let facts = Facts {
+        doc,
+        policy,
+        as_of,
+        age: doc.created.and_then(|origin| as_of.years_since(origin)).map(i64::from),
+        lapse,
+        lapsed,
+        doc_controls,
+        reason_labels,
+        unclassified_document,
+    };
+    let portions: Vec<PortionDecision> = doc.portions.iter().map(|p| decide(&facts, p, explain)).collect();
+    let outcome = if portions.iter().any(|p| p.outcome == Outcome::Withhold) {
+        DocumentOutcome::DenyInFull
+    } else if portions.iter().any(|p| p.outcome == Outcome::Review) {
+        DocumentOutcome::Review
+    } else if portions.iter().any(PortionDecision::redacts_anything) {
+        DocumentOutcome::ReleaseInPart
+    } else {
+        DocumentOutcome::ReleaseInFull
+    };
+    let mut labels: Vec<String> = portions
+        .iter()
+        .filter(|p| p.outcome != Outcome::Release)
+        .flat_map(|p| p.labels.iter().cloned())
+        .chain(portions.iter().flat_map(|p| p.spans.iter().flat_map(|s| s.labels.iter().cloned())))
+        .collect();
+    sort_labels(&mut labels);
+    let Facts { lapse, lapsed, .. } = facts;
+    Decisions { outcome, labels, lapse, lapsed, as_of, portions }
+}
+
+/// The level a portion is judged at, and whether it was inherited.
+fn effective_level(facts: &Facts<'_>, portion: &Portion) -> (Option<Level>, bool) {
+    match &portion.marking {
+        Some(marking) => (marking.level(), false),
+        None => match facts.policy.defaults.unmarked {
+            Unmarked::Inherit => (facts.doc.classification.level, true),
+            Unmarked::Level(level) => (Some(level), true),
+        },
+    }
+}
+
+fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDecision {
+    let defaults = &facts.policy.defaults;
+    let (level, inherited) = effective_level(facts, portion);
+    let text = facts.doc.text(portion.span);
+    let mut candidates: Vec<(Outcome, String, Vec<String>)> = Vec::new();
+    let mut notes = Vec::new();
+    let mut why_not = Vec::new();
+    let mut spans: Vec<SpanRedaction> = Vec::new();
+    let default_labels = || {
+        let mut labels = defaults.labels.clone();
+        if defaults.cite_reasons {
+            labels.extend(facts.reason_labels.iter().cloned());
+        }
+        labels
+    };
+
+    if let Some(marking) = &portion.marking {
+        if marking.value == MarkValue::Unrecognized {
+            notes.push(format!("unrecognised mark `{}`", marking.raw));
+            candidates.push((defaults.unrecognized, DEFAULT_UNRECOGNIZED.to_owned(), default_labels()));
+        } else if facts.unclassified_document && marking.level().is_some_and(Level::is_classified) {
+            notes.push(format!("classified mark `{}` in a document marked unclassified", marking.raw));
+            candidates.push((defaults.contradiction, DEFAULT_CONTRADICTION.to_owned(), default_labels()));
+        }
+    }
+    if !facts.doc.errors.is_empty() {
+        notes.push(format!("the document could not be read reliably: {}", facts.doc.errors[0].message));
+        candidates.push((defaults.parse_error, DEFAULT_PARSE_ERROR.to_owned(), default_labels()));
+    }
+
+    for rule in &facts.policy.rules {
+        match check(facts, portion, level, rule) {
+            Ok(()) if rule.scope == Scope::Matches => {
+                let found = matched_spans(rule, text, portion.span.start);
+                if found.is_empty() {
+                    if explain == Explain::Yes {
+                        why_not.push((rule.id.clone(), "its expression matches nothing in this portion".to_owned()));
+                    }
+                }
+                for span in found {
+                    spans.push(SpanRedaction { span, labels: rule_labels(facts, rule), rules: vec![rule.id.clone()] });
+                }
+            }
+            Ok(()) => candidates.push((rule.outcome, rule.id.clone(), rule_labels(facts, rule))),
+            Err(reason) => {
+                if explain == Explain::Yes {
+                    why_not.push((rule.id.clone(), reason));
+                }
+            }
+        }
+    }
+
+    let outcome = candidates.iter().map(|(o, _, _)| *o).max().unwrap_or(defaults.no_match);
+    let (rules, mut labels) = if candidates.is_empty() {
+        (vec![DEFAULT_NO_MATCH.to_owned()], default_labels())
+    } else {
+        let winners: Vec<&(Outcome, String, Vec<String>)> = candidates.iter().filter(|(o, _, _)| *o == outcome).collect();
+        (winners.iter().map(|(_, id, _)| id.clone()).collect(), winners.iter().flat_map(|(_, _, l)| l.iter().cloned()).collect())
+    };
+    if outcome == Outcome::Release {
+        labels.clear();
+    } else {
+        // The whole portion goes: span redactions inside it add nothing.
+        spans.clear();
+    }
+    sort_labels(&mut labels);
+    PortionDecision { outcome, labels, rules, level, inherited, spans: merge_spans(spans), notes, why_not }
+}
+
+fn rule_labels(facts: &Facts<'_>, rule: &Rule) -> Vec<String> {
+    let mut labels = rule.labels.clone();
+    if rule.cite_reasons {
+        labels.extend(facts.reason_labels.iter().cloned());
+    }
+    labels
+}
+
+/// The spans a span rule redacts: the group named `redact` of each match, or the match.
+fn matched_spans(rule: &Rule, text: &str, offset: usize) -> Vec<Span> {
+    let Some(re) = &rule.when.matches else { return Vec::new() };
+    re.captures_iter(text)
+        .filter_map(|caps| caps.name("redact").or_else(|| caps.get(0)))
+        .filter(|m| !m.as_str().trim().is_empty())
+        .map(|m| Span::new(offset + m.start(), offset + m.end()))
+        .collect()
+}
+
+/// Sorts span redactions and merges overlapping ones (their labels and rules combined).
+fn merge_spans(mut spans: Vec<SpanRedaction>) -> Vec<SpanRedaction> {
+    spans.sort_by_key(|s| (s.span.start, s.span.end));
+    let mut out: Vec<SpanRedaction> = Vec::new();
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if span.span.start <= last.span.end => {
+                last.span.end = last.span.end.max(span.span.end);
+                last.labels.extend(span.labels);
+                last.rules.extend(span.rules);
+                sort_labels(&mut last.labels);
+                last.rules.sort();
+                last.rules.dedup();
+            }
+            _ => out.push(span),
+        }
+    }
+    out
+}
+
+fn list<T: fmt::Display>(items: &[T]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether `rule` applies to `portion`; if not, the first condition that fails, in words.
+/// For span rules the expression is matched later, on the text.
+fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule) -> Result<(), String> {
+    let when: &When = &rule.when;
+    let doc = facts.doc;
+    if let Some(kinds) = &when.kinds {
+        if !kinds.iter().any(|k| k.selects(portion.kind)) {
+            let names: Vec<String> = kinds
+                .iter()
+                .map(|k| match k {
+                    KindSelector::Kind(kind) => kind.name().to_owned(),
+                    KindSelector::HeaderLine => "header_line".to_owned(),
+                })
+                .collect();
+            return Err(format!("kind is {}, not {}", portion.kind, names.join(" or ")));
+        }
+    }
+    if let Some(levels) = &when.levels {
+        match level {
+            Some(l) if levels.contains(&l) => {}
+            Some(l) => return Err(format!("level is {l}, not {}", list(levels))),
+            None => return Err("the level is not known".to_owned()),
+        }
+    }
+    if let Some(marked) = when.marked {
+        if portion.marking.is_some() != marked {
+            return Err(if marked { "the portion has no mark of its own" } else { "the portion has its own mark" }.to_owned());
+        }
+    }
+    if let Some(controls) = &when.controls {
+        let portion_controls = portion.marking.as_ref().map(|m| m.controls().iter().map(|c| c.name().to_owned()).collect::<Vec<_>>()).unwrap_or_default();
+        let any = controls.iter().any(|c| portion_controls.contains(c) || facts.doc_controls.contains(c));
+        if !any {
+            return Err(format!("none of the controls {} is present", list(controls)));
+        }
+    }
+    if let Some(orders) = &when.orders {
+        if !doc.order.as_ref().is_some_and(|o| orders.contains(o)) {
+            return Err(format!("the order cited is {}, not {}", doc.order.as_deref().unwrap_or("none"), list(orders)));
+        }
+    }
+    if let Some(instructions) = &when.instructions {
+        if !instructions.contains(&doc.decl.kind) {
+            return Err(format!("the instruction is {}, not {}", doc.decl.kind, list(instructions)));
+        }
+    }
+    if let Some(lapsed) = when.lapsed {
+        if facts.lapsed != lapsed {
+            return Err(if lapsed {
+                format!("the classification has not lapsed as of {}", facts.as_of)
+            } else {
+                format!("the classification has lapsed as of {}", facts.as_of)
+            });
+        }
+    }
+    if let Some(review) = when.needs_review {
+        if facts.lapse.needs_review != review {
+            return Err(if review { "the instruction does not call for review" } else { "the instruction calls for review" }.to_owned());
+        }
+    }
+    if let Some(min) = when.age_min {
+        if !facts.age.is_some_and(|a| a >= min) {
+            return Err(facts.age.map_or_else(|| "the document's age is unknown".to_owned(), |a| format!("the document is {a} years old, less than {min}")));
+        }
+    }
+    if let Some(below) = when.age_below {
+        if !facts.age.is_some_and(|a| a < below) {
+            return Err(facts.age.map_or_else(|| "the document's age is unknown".to_owned(), |a| format!("the document is {a} years old, not less than {below}")));
+        }
+    }
+    if let Some(reasons) = &when.reasons {
+        if !doc.reasons.letters.iter().any(|l| reasons.contains(l)) {
+            return Err(format!("none of the reasons {} is cited", list(reasons)));
+        }
+    }
+    if let Some(tags) = &when.tags {
+        if !doc.tags.iter().any(|t| tags.contains(t)) {
+            return Err(format!("none of the tags {} is present", list(tags)));
+        }
+    }
+    if let Some(known) = when.origin_known {
+        if doc.created.is_some() != known {
+            return Err(if known { "the origin date is unknown" } else { "the origin date is known" }.to_owned());
+        }
+    }
+    if let Some(from) = when.origin_from {
+        if !doc.created.is_some_and(|o| o >= from) {
+            return Err(format!("the origin is not on or after {from}"));
+        }
+    }
+    if let Some(before) = when.origin_before {
+        if !doc.created.is_some_and(|o| o < before) {
+            return Err(format!("the origin is not before {before}"));
+        }
+    }
+    if rule.scope == Scope::Portion {
+        if let Some(re) = &when.matches {
+            if !re.is_match(doc.text(portion.span)) {
+                return Err("its expression does not match the portion's text".to_owned());
+            }
+        }
+    }
+    Ok(())
+}

@@ -63,6 +63,86 @@ pub enum Command {
     /// and by rule. Without `--policy` the embedded default policy is used. `--format json`
     /// prints one JSON object per document per line, then one with key `summary`.
     Report(ReportArgs),
+    /// Release-ready text that never leaks a redacted word.
+    ///
+    /// Each document gets a stamp (`UNCLASSIFIED`, case and document numbers when given,
+    /// `RELEASE IN FULL` or `RELEASE IN PART` with its labels, the policy and the date), then
+    /// its text with each redacted portion replaced by its number, mark and labels
+    /// (`3. (C) [B1 1.4(B),1.4(D)]`). A withheld document, or one that needs review, becomes a
+    /// withdrawal notice. One input without `--out-dir` is written to standard output; with
+    /// `--out-dir`, one file per document, named from its sanitised id, written atomically.
+    Release(ReleaseArgs),
+    /// Show what changes: original against released text, or two policies or dates.
+    ///
+    /// Without `--against`/`--against-date`: a unified diff of each document's original
+    /// text against its released text, each hunk annotated with the deciding rules and
+    /// labels. With them: the impact plan over all inputs, the documents whose outcome
+    /// changes and the portions whose decision changes, with counts by change. Exit status 1
+    /// when anything changes, 0 when nothing does.
+    Diff(DiffArgs),
+}
+
+/// `declass release`.
+#[derive(Debug, clap::Args)]
+pub struct ReleaseArgs {
+    /// Documents to release.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Policy and date.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Case number printed in the stamp; documents are then numbered in input order.
+    #[arg(long, value_name = "ID")]
+    pub case: Option<String>,
+    /// Write one file per document into this directory (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Output formats of `declass diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people.
+    Text,
+    /// One JSON object per changed document per line, then a summary (plan only).
+    Json,
+}
+
+/// `declass diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Documents to compare.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Policy and date of the first side.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Compare with this policy (impact plan).
+    #[arg(long, value_name = "FILE")]
+    pub against: Option<PathBuf>,
+    /// Compare with this date (impact plan).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub against_date: Option<NaiveDate>,
+    /// Mark changed words inside changed lines.
+    #[arg(long)]
+    pub word: bool,
+    /// Colour the diff.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
 }
 
 /// Options that choose the policy and the date.
@@ -147,6 +227,8 @@ pub fn run() -> ExitCode {
     ExitCode::from(match cli.command {
         Command::Parse(args) => parse_command(&args),
         Command::Report(args) => report_command(&args),
+        Command::Release(args) => release_command(&args),
+        Command::Diff(args) => diff_command(&args),
     })
 }
 
@@ -348,4 +430,214 @@ fn report_command(args: &ReportArgs) -> u8 {
     }
     out.flush();
     if failed { EXIT_ERROR } else { EXIT_OK }
+}
+
+/// A file name for a document's release: its sanitised id, else its input's stem.
+fn release_file_name(doc: &crate::model::Document, input: &Input, index: usize) -> String {
+    let from_id = doc.id.as_deref().and_then(render::release::sanitize_id);
+    let from_input = match input {
+        Input::File(path) => path.file_stem().and_then(|s| s.to_str()).and_then(render::release::sanitize_id),
+        Input::Stdin => None,
+    };
+    from_id.or(from_input).unwrap_or_else(|| format!("document-{}", index + 1))
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same directory, renamed.
+fn write_atomically(path: &std::path::Path, text: &str) -> io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| std::path::Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("release");
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+fn release_command(args: &ReleaseArgs) -> u8 {
+    let policy = match load_policy(args.policy.policy.as_deref()) {
+        Ok(policy) => policy,
+        Err(code) => return code,
+    };
+    let as_of = as_of(&args.policy);
+    let (inputs, mut failed) = expand_inputs(&args.input);
+    if args.out_dir.is_none() && inputs.len() > 1 {
+        eprintln!("error: {} documents to release: give `--out-dir DIR` to write one file per document", inputs.len());
+        return EXIT_ERROR;
+    }
+    let out_dir = match &args.out_dir {
+        Some(dir) => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("{}: error: cannot create the output directory: {}", dir.display(), input::lower_first(&e.to_string()));
+                return EXIT_ERROR;
+            }
+            match dir.canonicalize() {
+                Ok(dir) => Some(dir),
+                Err(e) => {
+                    eprintln!("{}: error: {}", dir.display(), input::lower_first(&e.to_string()));
+                    return EXIT_ERROR;
+                }
+            }
+        }
+        None => None,
+    };
+    let input_paths: std::collections::HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) => p.canonicalize().ok(),
+            Input::Stdin => None,
+        })
+        .collect();
+    let mut used_names = std::collections::HashSet::new();
+    let mut out = Output::new();
+    let mut index = 0usize;
+    pipeline::run_ordered(
+        &inputs,
+        threads(&args.input),
+        true,
+        |input| {
+            read_document(input).map(|doc| {
+                let decisions = engine::evaluate(&doc, &policy, as_of);
+                (doc, decisions)
+            })
+        },
+        |input, result| {
+            let (doc, decisions) = match result {
+                Ok(found) => found,
+                Err(message) => {
+                    eprintln!("{message}");
+                    failed = true;
+                    return Flow::Continue;
+                }
+            };
+            index += 1;
+            let options = render::release::StampOptions {
+                case: args.case.clone(),
+                document_number: args.case.as_ref().map(|_| format!("{index:05}")),
+            };
+            let text = render::release::release_text(&doc, &decisions, &policy, &options);
+            let Some(dir) = &out_dir else { return out.write(&text) };
+            let base = release_file_name(&doc, input, index - 1);
+            let mut name = format!("{base}.txt");
+            let mut n = 1;
+            while !used_names.insert(name.clone()) {
+                n += 1;
+                name = format!("{base}-{n}.txt");
+            }
+            let path = dir.join(&name);
+            if input_paths.contains(&path) {
+                eprintln!("{}: error: refusing to overwrite an input with its release", path.display());
+                failed = true;
+                return Flow::Continue;
+            }
+            match write_atomically(&path, &text) {
+                Ok(()) => out.write(&format!("{}  {}\n", path.display(), render::report::outcome_line(&decisions))),
+                Err(e) => {
+                    eprintln!("{}: error: cannot write the release: {}", path.display(), input::lower_first(&e.to_string()));
+                    failed = true;
+                    Flow::Continue
+                }
+            }
+        },
+    );
+    out.flush();
+    if failed { EXIT_ERROR } else { EXIT_OK }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    use std::io::IsTerminal as _;
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn diff_command(args: &DiffArgs) -> u8 {
+    let policy = match load_policy(args.policy.policy.as_deref()) {
+        Ok(policy) => policy,
+        Err(code) => return code,
+    };
+    let as_of = as_of(&args.policy);
+    let plan = args.against.is_some() || args.against_date.is_some();
+    let other = match &args.against {
+        Some(path) => match load_policy(Some(path)) {
+            Ok(policy) => Some(policy),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let other_policy = other.as_ref().unwrap_or(&policy);
+    let other_date = args.against_date.unwrap_or(as_of);
+    let (inputs, mut failed) = expand_inputs(&args.input);
+    let style = crate::diff::DiffStyle { word: args.word, color: use_color(args.color) };
+    let json = args.format == DiffFormat::Json;
+    let mut out = Output::new();
+    let mut changed = false;
+    let mut summary = crate::diff::PlanSummary::default();
+    if plan && !json {
+        out.write(&format!(
+            "declass plan: policy {} {} as of {as_of} → policy {} {} as of {other_date}\n\n",
+            policy.name, policy.version, other_policy.name, other_policy.version
+        ));
+    }
+    pipeline::run_ordered(
+        &inputs,
+        threads(&args.input),
+        true,
+        |input| {
+            let name = input.display_name();
+            read_document(input).map(|doc| {
+                let first = engine::evaluate(&doc, &policy, as_of);
+                if plan {
+                    let second = engine::evaluate(&doc, other_policy, other_date);
+                    let change = crate::diff::compare(&name, &doc, &first, &second);
+                    let text = change.as_ref().map(|c| {
+                        if json {
+                            let mut line = serde_json::to_string(c).unwrap_or_default();
+                            line.push('\n');
+                            line
+                        } else {
+                            crate::diff::change_to_text(c)
+                        }
+                    });
+                    (text.unwrap_or_default(), change)
+                } else {
+                    let body = render::release::released_body(&doc, &first);
+                    (crate::diff::text_diff(&name, &doc, &first, &body, style), None)
+                }
+            })
+        },
+        |_, result| match result {
+            Ok((text, change)) => {
+                if plan {
+                    summary.add(change.as_ref());
+                }
+                changed |= !text.is_empty();
+                out.write(&text)
+            }
+            Err(message) => {
+                eprintln!("{message}");
+                summary.failed += 1;
+                failed = true;
+                Flow::Continue
+            }
+        },
+    );
+    if plan {
+        if json {
+            let mut line = serde_json::to_string(&serde_json::json!({ "summary": &summary })).unwrap_or_default();
+            line.push('\n');
+            out.write(&line);
+        } else {
+            out.write(&summary.to_text());
+        }
+    }
+    out.flush();
+    if failed {
+        EXIT_ERROR
+    } else if changed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }

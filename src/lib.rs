@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod cli;
+pub mod diff;
 pub mod engine;
 pub mod input;
 pub mod model;

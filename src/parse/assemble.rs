@@ -290,27 +290,57 @@ impl<'s> Builder<'s> {
         self.open = Some(open);
     }
 
+    /// The transmission header: its values, and its portions. Header lines are released as
+    /// administrative lines, so anything in them that is content is split off: the publisher's
+    /// `Cable title:` block (a copy of the subject) becomes a subject portion, and a banner
+    /// glued to `Cable dated:` is read with its glued fields like any banner line.
     fn header_lines(&mut self, lines: &[Line]) {
-        let mut first = None;
-        let mut last = None;
+        let mut run: Option<Span> = None;
+        let mut title: Option<Span> = None;
         for line in lines.iter().filter(|l| l.in_header) {
-            if !matches!(line.kind, LineKind::Blank) {
-                first.get_or_insert(line.span.start);
-                last = Some(line.span.end);
+            if matches!(line.kind, LineKind::Blank) {
+                continue;
+            }
+            let text = self.text(line.span);
+            if let Some(block) = &mut title {
+                if !(text.starts_with("Tags:") || text.starts_with("pdf")) {
+                    block.end = line.span.end;
+                    continue;
+                }
+                self.emit(PortionKind::Subject, *block, None, None);
+                title = None;
+            }
+            if text.starts_with("Cable title:") {
+                if let Some(span) = run.take() {
+                    self.emit(PortionKind::Header, span, None, None);
+                }
+                title = Some(line.span);
+                continue;
             }
             let LineKind::Header(header) = &line.kind else { continue };
-            match header {
-                HeaderLine::CableDated { date, banner } => {
-                    self.cable_dated = Some(date.clone());
-                    if let Some((banner, glued)) = banner {
-                        self.banner.get_or_insert_with(|| banner.clone());
-                        self.record_fields(glued);
+            if let HeaderLine::CableDated { date, banner } = header {
+                self.cable_dated = Some(date.clone());
+                if let Some((banner, glued)) = banner {
+                    if let Some(span) = run.take() {
+                        self.emit(PortionKind::Header, span, None, None);
                     }
+                    self.emit(PortionKind::Header, Span::new(line.span.start, banner.span.start), None, None);
+                    self.banner.get_or_insert_with(|| banner.clone());
+                    self.fields(Span::new(banner.span.start, line.span.end), PortionKind::Banner, glued);
+                    self.close();
+                    continue;
                 }
+            }
+            match &mut run {
+                Some(span) => span.end = line.span.end,
+                None => run = Some(line.span),
+            }
+            match header {
+                HeaderLine::CableDated { .. } | HeaderLine::Other => {}
                 HeaderLine::Notice => self.header.partial_extract = true,
                 HeaderLine::Security { code } => {
                     self.header.routing_level = lines::security_level(code);
-                    self.header.routing_raw = Some(self.text(line.span).trim().to_owned());
+                    self.header.routing_raw = Some(text.trim().to_owned());
                 }
                 HeaderLine::Dtg { precedence, dtg } => {
                     if self.header.dtg.is_none() {
@@ -324,11 +354,13 @@ impl<'s> Builder<'s> {
                 }
                 HeaderLine::To(to) => self.header.to.push(to.clone()),
                 HeaderLine::Info(info) => self.header.info.push(info.clone()),
-                HeaderLine::Other => {}
             }
         }
-        if let (Some(start), Some(end)) = (first, last) {
-            self.emit(PortionKind::Header, Span::new(start, end), None, None);
+        if let Some(block) = title {
+            self.emit(PortionKind::Subject, block, None, None);
+        }
+        if let Some(span) = run {
+            self.emit(PortionKind::Header, span, None, None);
         }
     }
 

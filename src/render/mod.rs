@@ -2,4 +2,5 @@
 
 pub mod diagnostics;
 pub mod parsed;
+pub mod release;
 pub mod report;

@@ -98,6 +98,8 @@ struct Builder<'s> {
     subject_closed: bool,
     reasons: Reasons,
     classified_by_blocks: Vec<Span>,
+    /// A `Date:` line's date.
+    dated: Option<chrono::NaiveDate>,
     /// Whether the open paragraph states the classification authority.
     authority_in_paragraph: bool,
     cable_dated: Option<String>,
@@ -123,6 +125,7 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         reasons: Reasons::default(),
         classified_by_blocks: Vec::new(),
         authority_in_paragraph: false,
+        dated: None,
         cable_dated: None,
     };
     let preamble = read.preamble.map(|(preamble, span)| {
@@ -147,6 +150,7 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         mut reasons,
         classified_by_blocks,
         cable_dated,
+        dated,
         ..
     } = builder;
 
@@ -170,7 +174,8 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         .as_ref()
         .and_then(|p| fields::iso_date_prefix(&p.created))
         .or(header.dtg_date)
-        .or_else(|| cable_dated.as_deref().and_then(fields::iso_date_prefix));
+        .or_else(|| cable_dated.as_deref().and_then(fields::iso_date_prefix))
+        .or(dated);
     let id = preamble
         .as_ref()
         .map(|p| p.identifier.clone())
@@ -394,6 +399,13 @@ impl<'s> Builder<'s> {
                     self.decl = Some(decl.clone());
                 }
                 self.emit(PortionKind::Decl, line.span, None, None);
+            }
+            LineKind::Dated(date) => {
+                self.close();
+                if self.dated.is_none() {
+                    self.dated = *date;
+                }
+                self.emit(PortionKind::Header, line.span, None, None);
             }
             LineKind::DerivedFrom => {
                 self.close();

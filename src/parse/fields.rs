@@ -156,9 +156,9 @@ pub(crate) fn decl(pair: &Pair<'_, Rule>, offset: usize) -> Decl {
             Rule::na if kind == DeclKind::Unrecognized => kind = DeclKind::Na,
             Rule::oadr => kind = DeclKind::Oadr,
             Rule::manual_review => kind = DeclKind::Mr,
-            // Prose is an event (`TEN YEARS AFTER KOREAN UNIFICATION`); anything else that is
-            // not an instruction (`011/2/2019`, `(##)`) is unrecognised.
-            Rule::event => kind = if is_prose(inner.as_str()) { DeclKind::Event } else { DeclKind::Unrecognized },
+            // Prose about a time or an event is an event (`TEN YEARS AFTER KOREAN UNIFICATION`);
+            // anything else that is not an instruction (`SEE ANNEX`, `011/2/2019`) is unrecognised.
+            Rule::event => kind = if is_event(inner.as_str()) { DeclKind::Event } else { DeclKind::Unrecognized },
             Rule::decl_date if date.is_none() => {
                 date = date_of(&inner);
                 if kind == DeclKind::Unrecognized {
@@ -184,9 +184,16 @@ pub(crate) fn decl(pair: &Pair<'_, Rule>, offset: usize) -> Decl {
     Decl { kind, date, exemptions, raw, span }
 }
 
-/// Whether text reads as words: at least two words of three letters or more.
-fn is_prose(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 3).count() >= 2
+/// Whether text reads as an event: words, one of which speaks of time or an occurrence
+/// (`YEARS`, `AFTER`, `UPON`, `UNTIL`, `CLOSURE`…).
+fn is_event(text: &str) -> bool {
+    const TIME_WORDS: [&str; 16] = [
+        "YEAR", "YEARS", "MONTHS", "AFTER", "UPON", "UNTIL", "WHEN", "FOLLOWING", "CLOSURE", "COMPLETION",
+        "END", "TERMINATION", "CONCLUSION", "EXPIRATION", "UNIFICATION", "DEATH",
+    ];
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 3).map(str::to_ascii_uppercase).collect();
+    words.len() >= 2 && words.iter().any(|w| TIME_WORDS.contains(&w.as_str()))
 }
 
 /// The kind an exemption code belongs to. Restricted data and NATO never lapse by date.

@@ -46,6 +46,8 @@ pub(crate) enum LineKind {
     DerivedFrom,
     /// ISOO `Reason:`.
     Reason(Reasons),
+    /// `Date: 12 May 2011`.
+    Dated(Option<chrono::NaiveDate>),
     Ref,
     ClassifiedBy { marking: Option<Marking> },
     Caveat { glued: Vec<Located<Field>> },
@@ -170,9 +172,9 @@ fn text_kind(span: Span, source: &str) -> LineKind {
 /// Whether a line that the grammar took for prose starts with a word that begins a structured
 /// line in mixed or lower case (`Classified By:`, `Subject:`, `sipdis`, `o (C)`).
 fn starts_with_structured_word(line: &str) -> bool {
-    const WORDS: [&str; 21] = [
+    const WORDS: [&str; 22] = [
         "classified", "subject", "subj", "tags", "tag:", "tas:", "ref", "reason", "derived", "declassify", "sipdis",
-        "sensitive", "noforn", "eo 1", "eo:", "e.o", "o (", "s e c", "c o n", "u n c", "t o p",
+        "sensitive", "noforn", "eo 1", "eo:", "e.o", "o (", "s e c", "c o n", "u n c", "t o p", "date:",
     ];
     let bytes = line.as_bytes();
     let Some(first) = bytes.first() else { return false };
@@ -323,6 +325,7 @@ fn isoo_line(pair: Pair<'_, Rule>, offset: usize) -> LineKind {
                 .map_or_else(Decl::missing, |value| fields::decl(&value, offset));
             LineKind::DeclassifyOn(decl)
         }
+        Rule::dated => LineKind::Dated(inner.into_inner().find(|p| p.as_rule() == Rule::decl_date).and_then(|d| fields::date_of(&d))),
         Rule::isoo_reason => LineKind::Reason(
             inner.into_inner().find(|p| p.as_rule() == Rule::reasons).map(|r| fields::reasons(&r)).unwrap_or_default(),
         ),

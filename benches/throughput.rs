@@ -46,5 +46,9 @@ fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     let mb = bytes_total as f64 / 1e6;
-    println!("parse  1 thread: {} files, {mb:.1} MB, {portions} portions, {secs:.3} s, {:.1} MB/s", files.len(), mb / secs);
+    println!(
+        "parse  1 thread: {} files, {mb:.1} MB, {portions} portions, {secs:.3} s, {:.1} MB/s",
+        files.len(),
+        mb / secs
+    );
 }

@@ -12,8 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::{self, Explain};
 use crate::input::{self, Input};
-use crate::policy::{Policy, Severity};
 use crate::pipeline::{self, Flow};
+use crate::policy::{Policy, Severity};
 use crate::render;
 
 /// Exit status of a successful run.
@@ -186,7 +186,8 @@ pub struct ReportArgs {
 
 /// Reads a `YYYY-MM-DD` date argument.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date: write it as YYYY-MM-DD"))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date: write it as YYYY-MM-DD"))
 }
 
 /// Options shared by commands that read documents.
@@ -292,7 +293,8 @@ fn threads(args: &InputArgs) -> usize {
 
 /// A document read and parsed, or why it could not be.
 pub(crate) fn read_document(input: &Input) -> Result<crate::model::Document, String> {
-    let bytes = input.read().map_err(|e| format!("{}: error: {}", input.display_name(), input::lower_first(&e.to_string())))?;
+    let bytes =
+        input.read().map_err(|e| format!("{}: error: {}", input.display_name(), input::lower_first(&e.to_string())))?;
     crate::parse::parse_bytes(&bytes).map_err(|e| format!("{}:{e}", input.display_name()))
 }
 
@@ -467,7 +469,11 @@ fn release_command(args: &ReleaseArgs) -> u8 {
     let out_dir = match &args.out_dir {
         Some(dir) => {
             if let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!("{}: error: cannot create the output directory: {}", dir.display(), input::lower_first(&e.to_string()));
+                eprintln!(
+                    "{}: error: cannot create the output directory: {}",
+                    dir.display(),
+                    input::lower_first(&e.to_string())
+                );
                 return EXIT_ERROR;
             }
             match dir.canonicalize() {
@@ -532,7 +538,11 @@ fn release_command(args: &ReleaseArgs) -> u8 {
             match write_atomically(&path, &text) {
                 Ok(()) => out.write(&format!("{}  {}\n", path.display(), render::report::outcome_line(&decisions))),
                 Err(e) => {
-                    eprintln!("{}: error: cannot write the release: {}", path.display(), input::lower_first(&e.to_string()));
+                    eprintln!(
+                        "{}: error: cannot write the release: {}",
+                        path.display(),
+                        input::lower_first(&e.to_string())
+                    );
                     failed = true;
                     Flow::Continue
                 }

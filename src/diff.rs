@@ -69,11 +69,7 @@ fn annotation(doc: &Document, decisions: &Decisions, first: u32, last: u32) -> S
             None => groups.push((key, vec![index])),
         }
     }
-    groups
-        .iter()
-        .map(|(key, members)| format!("{key}: {}", portion_list(doc, members)))
-        .collect::<Vec<_>>()
-        .join("; ")
+    groups.iter().map(|(key, members)| format!("{key}: {}", portion_list(doc, members))).collect::<Vec<_>>().join("; ")
 }
 
 /// Portions named briefly: numbered paragraphs by number, other kinds counted.
@@ -120,17 +116,21 @@ pub fn text_diff(path: &str, doc: &Document, decisions: &Decisions, body: &str, 
             let _ = writeln!(
                 out,
                 "{}",
-                paint(CYAN, &format!("+++ {path} ({} as of {})", crate::render::report::outcome_line(decisions), decisions.as_of))
+                paint(
+                    CYAN,
+                    &format!(
+                        "+++ {path} ({} as of {})",
+                        crate::render::report::outcome_line(decisions),
+                        decisions.as_of
+                    )
+                )
             );
         }
         let (Some(first), Some(last)) = (group.first(), group.last()) else { continue };
         let old = first.old_range().start..last.old_range().end;
         let new = first.new_range().start..last.new_range().end;
-        let changed_old: Vec<usize> = group
-            .iter()
-            .filter(|op| op.tag() != similar::DiffTag::Equal)
-            .flat_map(|op| op.old_range())
-            .collect();
+        let changed_old: Vec<usize> =
+            group.iter().filter(|op| op.tag() != similar::DiffTag::Equal).flat_map(|op| op.old_range()).collect();
         let (from, to) = match (changed_old.first(), changed_old.last()) {
             (Some(a), Some(b)) => (*a + 1, *b + 1),
             _ => (old.start + 1, old.end),
@@ -330,7 +330,8 @@ pub fn change_to_text(change: &DocumentChange) -> String {
         *others.entry(format!("{} {} → {}", p.kind, p.from, p.to)).or_default() += 1;
     }
     if !others.is_empty() {
-        let list: Vec<String> = others.iter().map(|(k, n)| if *n == 1 { k.clone() } else { format!("{k} ×{n}") }).collect();
+        let list: Vec<String> =
+            others.iter().map(|(k, n)| if *n == 1 { k.clone() } else { format!("{k} ×{n}") }).collect();
         let _ = writeln!(out, "  also: {}", list.join("; "));
     }
     out.push('\n');

@@ -68,7 +68,8 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
         } else if path.exists() {
             inputs.push(Input::File(path.clone()));
         } else {
-            errors.push(InputError { path: path.display().to_string(), message: "no such file or directory".to_owned() });
+            errors
+                .push(InputError { path: path.display().to_string(), message: "no such file or directory".to_owned() });
         }
     }
     (inputs, errors)

@@ -676,9 +676,7 @@ impl Document {
 
     /// Numbered and marked paragraphs and subparagraphs.
     pub fn paragraphs(&self) -> impl Iterator<Item = &Portion> {
-        self.portions
-            .iter()
-            .filter(|p| matches!(p.kind, PortionKind::Paragraph | PortionKind::Subparagraph))
+        self.portions.iter().filter(|p| matches!(p.kind, PortionKind::Paragraph | PortionKind::Subparagraph))
     }
 
     /// The highest level among recognised portion marks.

@@ -114,8 +114,18 @@ fn every_corpus_cable_parses_and_agrees_with_the_metadata() {
     let clean = stats.documents - stats.unreadable - stats.with_errors;
     println!("documents:                {}", stats.documents);
     println!("parsed without error:     {clean} ({:.2}%)", pct(clean, stats.documents));
-    println!("level agrees with meta:   {} of {} ({:.2}%)", stats.level_agrees, stats.level_compared, pct(stats.level_agrees, stats.level_compared));
-    println!("NOFORN agrees with meta:  {} of {} ({:.2}%)", stats.noforn_agrees, stats.noforn_compared, pct(stats.noforn_agrees, stats.noforn_compared));
+    println!(
+        "level agrees with meta:   {} of {} ({:.2}%)",
+        stats.level_agrees,
+        stats.level_compared,
+        pct(stats.level_agrees, stats.level_compared)
+    );
+    println!(
+        "NOFORN agrees with meta:  {} of {} ({:.2}%)",
+        stats.noforn_agrees,
+        stats.noforn_compared,
+        pct(stats.noforn_agrees, stats.noforn_compared)
+    );
     println!(
         "numbered paragraphs:      {} ({:.2}% with a recognised mark, {} unrecognised marks)",
         stats.numbered,
@@ -138,6 +148,10 @@ fn every_corpus_cable_parses_and_agrees_with_the_metadata() {
     assert!(pct(stats.noforn_agrees, stats.noforn_compared) >= 97.0, "NOFORN agreement below 97%");
     assert!(pct(stats.numbered_marked, stats.numbered) >= 85.0, "too few numbered paragraphs with a mark");
     for kind in [DeclKind::Date, DeclKind::Na, DeclKind::Oadr, DeclKind::Mr, DeclKind::Event, DeclKind::X25] {
-        assert!(stats.decl_kinds.get(kind.name()).copied().unwrap_or(0) > 0, "no `{}` instruction found in the corpus", kind.name());
+        assert!(
+            stats.decl_kinds.get(kind.name()).copied().unwrap_or(0) > 0,
+            "no `{}` instruction found in the corpus",
+            kind.name()
+        );
     }
 }

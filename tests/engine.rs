@@ -2,7 +2,7 @@
 //! DESIGN §2.4, the precedence of outcomes, and the fail-closed cases.
 
 use chrono::NaiveDate;
-use declass::engine::{evaluate, evaluate_with, DocumentOutcome, Explain, LapseDate};
+use declass::engine::{DocumentOutcome, Explain, LapseDate, evaluate, evaluate_with};
 use declass::model::{
     Classification, ClassificationSource, Control, Decl, DeclKind, Document, Issue, Level, MarkValue, Marking, Portion,
     PortionKind, Position, Reasons, Span, TransmissionHeader,
@@ -14,12 +14,22 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn mark(level: Level) -> Marking {
-    Marking { raw: format!("({level})"), span: Span::default(), value: MarkValue::Recognized { level, controls: Vec::new() } }
+    Marking {
+        raw: format!("({level})"),
+        span: Span::default(),
+        value: MarkValue::Recognized { level, controls: Vec::new() },
+    }
 }
 
 /// A document model: banner `level`, instruction `kind` (with `decl_date`), origin
 /// `created`, reasons b and d, and the given portions.
-fn model(level: Option<Level>, kind: DeclKind, decl_date: Option<NaiveDate>, created: Option<NaiveDate>, portions: Vec<(PortionKind, Option<Marking>)>) -> Document {
+fn model(
+    level: Option<Level>,
+    kind: DeclKind,
+    decl_date: Option<NaiveDate>,
+    created: Option<NaiveDate>,
+    portions: Vec<(PortionKind, Option<Marking>)>,
+) -> Document {
     let mut source = String::new();
     let portions = portions
         .into_iter()
@@ -140,7 +150,10 @@ fn policy(text: &str) -> Policy {
 fn the_most_restrictive_matching_outcome_wins_whatever_the_rule_order() {
     let rules = [
         ("release", "[[rule]]\nid = \"r-release\"\nwhen = { level = [\"C\"] }\noutcome = \"release\"\n"),
-        ("redact", "[[rule]]\nid = \"r-redact\"\nwhen = { level = [\"C\"] }\noutcome = \"redact\"\nlabels = [\"B1\"]\n"),
+        (
+            "redact",
+            "[[rule]]\nid = \"r-redact\"\nwhen = { level = [\"C\"] }\noutcome = \"redact\"\nlabels = [\"B1\"]\n",
+        ),
         ("review", "[[rule]]\nid = \"r-review\"\nwhen = { level = [\"C\"] }\noutcome = \"review\"\n"),
         ("withhold", "[[rule]]\nid = \"r-withhold\"\nwhen = { level = [\"C\"] }\noutcome = \"withhold\"\n"),
     ];
@@ -148,7 +161,9 @@ fn the_most_restrictive_matching_outcome_wins_whatever_the_rule_order() {
     // Every pair, in both orders: the more restrictive outcome decides.
     for (i, (a_name, a)) in rules.iter().enumerate() {
         for (b_name, b) in &rules[i + 1..] {
-            for text in [format!("name = \"p\"\nversion = \"1\"\n{a}{b}"), format!("name = \"p\"\nversion = \"1\"\n{b}{a}")] {
+            for text in
+                [format!("name = \"p\"\nversion = \"1\"\n{a}{b}"), format!("name = \"p\"\nversion = \"1\"\n{b}{a}")]
+            {
                 let decisions = evaluate(&doc, &policy(&text), date(2020, 1, 1));
                 assert_eq!(decisions.portions[0].outcome.name(), *b_name, "{a_name} vs {b_name}");
                 assert_eq!(decisions.portions[0].rules, [format!("r-{b_name}")]);
@@ -162,7 +177,13 @@ fn the_most_restrictive_matching_outcome_wins_whatever_the_rule_order() {
 #[test]
 fn nothing_matched_is_the_fail_closed_default() {
     let empty = policy("name = \"empty\"\nversion = \"1\"\n");
-    let doc = model(Some(Level::U), DeclKind::Na, None, Some(date(2008, 1, 1)), vec![(PortionKind::Paragraph, Some(mark(Level::U)))]);
+    let doc = model(
+        Some(Level::U),
+        DeclKind::Na,
+        None,
+        Some(date(2008, 1, 1)),
+        vec![(PortionKind::Paragraph, Some(mark(Level::U)))],
+    );
     let decisions = evaluate(&doc, &empty, date(2026, 1, 1));
     assert_eq!(decisions.portions[0].outcome, Outcome::Redact);
     assert_eq!(decisions.portions[0].rules, ["defaults.no_match"]);
@@ -171,7 +192,13 @@ fn nothing_matched_is_the_fail_closed_default() {
 #[test]
 fn an_unrecognised_mark_is_never_released() {
     let unknown = Marking { raw: "(SE)".to_owned(), span: Span::default(), value: MarkValue::Unrecognized };
-    let doc = model(Some(Level::U), DeclKind::Na, None, Some(date(2008, 1, 1)), vec![(PortionKind::Paragraph, Some(unknown))]);
+    let doc = model(
+        Some(Level::U),
+        DeclKind::Na,
+        None,
+        Some(date(2008, 1, 1)),
+        vec![(PortionKind::Paragraph, Some(unknown))],
+    );
     let decisions = evaluate(&doc, &Policy::embedded_default(), date(2026, 1, 1));
     assert_eq!(decisions.portions[0].outcome, Outcome::Redact);
     assert_eq!(decisions.portions[0].rules, ["defaults.unrecognized"]);
@@ -188,7 +215,13 @@ fn unknown_origin_sends_automatic_instructions_to_review() {
 
 #[test]
 fn a_classified_mark_in_an_unclassified_document_stays_redacted() {
-    let doc = model(Some(Level::U), DeclKind::Na, None, Some(date(2008, 1, 1)), vec![(PortionKind::Paragraph, Some(mark(Level::S)))]);
+    let doc = model(
+        Some(Level::U),
+        DeclKind::Na,
+        None,
+        Some(date(2008, 1, 1)),
+        vec![(PortionKind::Paragraph, Some(mark(Level::S)))],
+    );
     let decisions = evaluate(&doc, &Policy::embedded_default(), date(2026, 1, 1));
     assert_eq!(decisions.portions[0].outcome, Outcome::Redact);
     assert!(decisions.portions[0].rules.contains(&"defaults.contradiction".to_owned()));
@@ -197,7 +230,13 @@ fn a_classified_mark_in_an_unclassified_document_stays_redacted() {
 
 #[test]
 fn an_unreadable_document_goes_to_review() {
-    let mut doc = model(Some(Level::U), DeclKind::Na, None, Some(date(2008, 1, 1)), vec![(PortionKind::Paragraph, Some(mark(Level::U)))]);
+    let mut doc = model(
+        Some(Level::U),
+        DeclKind::Na,
+        None,
+        Some(date(2008, 1, 1)),
+        vec![(PortionKind::Paragraph, Some(mark(Level::U)))],
+    );
     doc.errors.push(Issue { position: Position { line: 1, col: 1 }, message: "no banner".to_owned() });
     let decisions = evaluate(&doc, &Policy::embedded_default(), date(2026, 1, 1));
     assert_eq!(decisions.outcome, DocumentOutcome::Review);
@@ -207,18 +246,36 @@ fn an_unreadable_document_goes_to_review() {
 #[test]
 fn unmarked_portions_inherit_the_overall_level_and_unknown_levels_fail_closed() {
     let policy = Policy::embedded_default();
-    let secret = model(Some(Level::S), DeclKind::Date, Some(date(2030, 1, 1)), Some(date(2008, 1, 1)), vec![(PortionKind::Paragraph, None)]);
+    let secret = model(
+        Some(Level::S),
+        DeclKind::Date,
+        Some(date(2030, 1, 1)),
+        Some(date(2008, 1, 1)),
+        vec![(PortionKind::Paragraph, None)],
+    );
     let decisions = evaluate(&secret, &policy, date(2026, 1, 1));
     assert_eq!((decisions.portions[0].level, decisions.portions[0].inherited), (Some(Level::S), true));
     assert_eq!(decisions.portions[0].outcome, Outcome::Redact);
-    let unknown = model(None, DeclKind::Date, Some(date(2010, 1, 1)), Some(date(2008, 1, 1)), vec![(PortionKind::Paragraph, None)]);
+    let unknown = model(
+        None,
+        DeclKind::Date,
+        Some(date(2010, 1, 1)),
+        Some(date(2008, 1, 1)),
+        vec![(PortionKind::Paragraph, None)],
+    );
     assert_eq!(evaluate(&unknown, &policy, date(2026, 1, 1)).portions[0].outcome, Outcome::Redact);
 }
 
 #[test]
 fn span_rules_cut_only_what_they_match() {
     let text = "name = \"p\"\nversion = \"1\"\n[[rule]]\nid = \"release-u\"\nwhen = { level = [\"U\"] }\noutcome = \"release\"\n[[rule]]\nid = \"b6-digit\"\nwhen = { matches = \"portion (?P<redact>\\\\d)\" }\noutcome = \"redact\"\nscope = \"matches\"\nlabels = [\"B6\"]\n";
-    let doc = model(Some(Level::U), DeclKind::Na, None, Some(date(2008, 1, 1)), vec![(PortionKind::Paragraph, Some(mark(Level::U)))]);
+    let doc = model(
+        Some(Level::U),
+        DeclKind::Na,
+        None,
+        Some(date(2008, 1, 1)),
+        vec![(PortionKind::Paragraph, Some(mark(Level::U)))],
+    );
     let decisions = evaluate(&doc, &policy(text), date(2026, 1, 1));
     let portion = &decisions.portions[0];
     assert_eq!(portion.outcome, Outcome::Release);

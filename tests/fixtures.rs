@@ -61,7 +61,8 @@ fn load_policy(name: &str) -> Policy {
 
 fn as_date(datetime: &toml::value::Datetime) -> NaiveDate {
     let date = datetime.date.expect("as_of is a date");
-    NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day)).expect("as_of is a valid date")
+    NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+        .expect("as_of is a valid date")
 }
 
 /// Every output of a case, by golden file name.
@@ -72,7 +73,10 @@ fn outputs(doc: &Document, decisions: &Decisions, policy: &Policy) -> BTreeMap<&
     out.insert("parse.json", pretty(&render::parsed::to_json(name, doc)));
     out.insert("report.txt", render::report::to_text(name, doc, decisions));
     out.insert("report.json", pretty(&render::report::to_json(name, doc, decisions, policy)));
-    out.insert("release.txt", render::release::release_text(doc, decisions, policy, &render::release::StampOptions::default()));
+    out.insert(
+        "release.txt",
+        render::release::release_text(doc, decisions, policy, &render::release::StampOptions::default()),
+    );
     let body = render::release::released_body(doc, decisions);
     out.insert("diff.txt", declass::diff::text_diff(name, doc, decisions, &body, declass::diff::DiffStyle::default()));
     out
@@ -103,7 +107,8 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
             let decisions = engine::evaluate(&doc, &policy, as_of);
             if let Some(expected) = &case.expect.outcome {
                 if decisions.outcome.name() != expected {
-                    problems.push(format!("{name}: outcome is {}, case.toml expects {expected}", decisions.outcome.name()));
+                    problems
+                        .push(format!("{name}: outcome is {}, case.toml expects {expected}", decisions.outcome.name()));
                 }
             }
             for expect in &case.expect.portion {
@@ -111,11 +116,19 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
                     .portions
                     .iter()
                     .zip(&decisions.portions)
-                    .filter(|(p, _)| matches!(p.kind, declass::model::PortionKind::Paragraph | declass::model::PortionKind::Subparagraph))
+                    .filter(|(p, _)| {
+                        matches!(
+                            p.kind,
+                            declass::model::PortionKind::Paragraph | declass::model::PortionKind::Subparagraph
+                        )
+                    })
                     .find(|(p, _)| p.number.as_deref() == Some(expect.number.as_str()))
                     .map(|(_, d)| d.outcome.name());
                 if decision != Some(expect.decision.as_str()) {
-                    problems.push(format!("{name}: paragraph {} is {decision:?}, case.toml expects {}", expect.number, expect.decision));
+                    problems.push(format!(
+                        "{name}: paragraph {} is {decision:?}, case.toml expects {}",
+                        expect.number, expect.decision
+                    ));
                 }
             }
             problems.extend(leaks(&name, &doc, &decisions, &policy));
@@ -211,5 +224,9 @@ fn golden_fixtures() {
     for problem in &problems {
         let _ = writeln!(report, "{problem}");
     }
-    assert!(problems.is_empty(), "{} fixture mismatch(es):\n{report}\nrun `UPDATE_GOLDEN=1 cargo test --test fixtures` to accept new output", problems.len());
+    assert!(
+        problems.is_empty(),
+        "{} fixture mismatch(es):\n{report}\nrun `UPDATE_GOLDEN=1 cargo test --test fixtures` to accept new output",
+        problems.len()
+    );
 }

@@ -66,7 +66,11 @@ fn decl_dates_all_agree() {
             let input = case["input"].as_str().unwrap_or("");
             let expected = case["expected"].as_str().map(str::to_owned);
             let got = parse(input).decl.date.map(|d| d.to_string());
-            Outcome { passed: got == expected, category: None, line: format!("{input:?}: expected {expected:?}, got {got:?}") }
+            Outcome {
+                passed: got == expected,
+                category: None,
+                line: format!("{input:?}: expected {expected:?}, got {got:?}"),
+            }
         })
         .collect();
     check("DECL dates", &outcomes, 100.0);
@@ -76,7 +80,8 @@ fn decl_dates_all_agree() {
 /// person tags into `SURNAME, GIVEN`, splits tags glued together (`ETRDEINVECINPGOVCS`) and
 /// corrects or drops misspelt and compound duplicates (`UNDESCO`, `VEPREL`). We keep tags as
 /// written, split at blanks and commas.
-const TAG_VOCABULARY: &str = "the peer rewrites tags with its tag vocabulary (joins, splits, corrects); we keep them as written";
+const TAG_VOCABULARY: &str =
+    "the peer rewrites tags with its tag vocabulary (joins, splits, corrects); we keep them as written";
 /// The field word is misspelt beyond the forms we accept (`AGS:`).
 const TAG_KEYWORD_TYPO: &str = "the TAGS field word is misspelt (`AGS:`); we do not guess a field from a fragment";
 
@@ -97,7 +102,8 @@ fn tags() {
                 // letters are in ours (differently split or joined).
                 let shared = expected.iter().filter(|t| got.contains(t)).count();
                 let ours = letters(&got.concat());
-                (shared * 2 >= expected.len() || expected.iter().all(|t| ours.contains(&letters(t)))).then_some(TAG_VOCABULARY)
+                (shared * 2 >= expected.len() || expected.iter().all(|t| ours.contains(&letters(t))))
+                    .then_some(TAG_VOCABULARY)
             };
             Outcome { passed, category, line: format!("{input:?}: expected {expected:?}, got {got:?}") }
         })
@@ -107,7 +113,8 @@ fn tags() {
 
 const SUBJECT_HTML: &str = "the peer decodes HTML entities (`&#8217;`); we keep the text as written";
 const SUBJECT_PAGE_RESIDUE: &str = "the peer keeps a page-header word (`CONFIDENTIAL`) that follows the subject";
-const SUBJECT_KEYWORD_TYPO: &str = "the SUBJECT field word is misspelt (`UBJECT:`); we do not guess a field from a fragment";
+const SUBJECT_KEYWORD_TYPO: &str =
+    "the SUBJECT field word is misspelt (`UBJECT:`); we do not guess a field from a fragment";
 
 #[test]
 fn subjects() {
@@ -135,14 +142,19 @@ fn subjects() {
             } else {
                 None
             };
-            Outcome { passed: got == expected, category, line: format!("{input:?}: expected {expected:?}, got {got:?}") }
+            Outcome {
+                passed: got == expected,
+                category,
+                line: format!("{input:?}: expected {expected:?}, got {got:?}"),
+            }
         })
         .collect();
     check("subjects", &outcomes, 90.0);
 }
 
 const NAME_TWO: &str = "two classifiers are named; we report the first";
-const NAME_OCR: &str = "digits stand for letters (`B0HLEN`, `LEE 0. COLDREN`); we do not take a word with digits for a name";
+const NAME_OCR: &str =
+    "digits stand for letters (`B0HLEN`, `LEE 0. COLDREN`); we do not take a word with digits for a name";
 const NAME_CORRECTED: &str = "the peer corrects the name's spelling (`RICAHRD` → `Richard`, `Jr` → `Jr.`)";
 const NAME_TITLE_TYPO: &str = "a misspelt title word (`CIEF`) is kept in front of the name";
 const NAME_BROKEN: &str = "the name is broken across a line inside a word (`Richa` / `rd`)";
@@ -167,14 +179,22 @@ fn classified_by_names() {
                 Some(NAME_TITLE_TYPO)
             } else if !flat.contains(&first) && letters(&flat).contains(&letters(&first)) {
                 Some(NAME_BROKEN)
-            } else if !flat.to_lowercase().contains(&first.to_lowercase()) || got.first().is_some_and(|g| letters(g) == letters(&first)) {
+            } else if !flat.to_lowercase().contains(&first.to_lowercase())
+                || got.first().is_some_and(|g| letters(g) == letters(&first))
+            {
                 Some(NAME_CORRECTED)
-            } else if input.chars().filter(|c| !c.is_ascii() || c.is_ascii_punctuation()).count() > 40 || input.contains("LINE ADDED") {
+            } else if input.chars().filter(|c| !c.is_ascii() || c.is_ascii_punctuation()).count() > 40
+                || input.contains("LINE ADDED")
+            {
                 Some(NAME_GARBLED)
             } else {
                 None
             };
-            Outcome { passed: got == expected, category, line: format!("{input:?}: expected {expected:?}, got {got:?}") }
+            Outcome {
+                passed: got == expected,
+                category,
+                line: format!("{input:?}: expected {expected:?}, got {got:?}"),
+            }
         })
         .collect();
     check("classified by", &outcomes, 88.0);
@@ -183,7 +203,8 @@ fn classified_by_names() {
 /// Finds a corpus cable by its id (`raw/*/<ID>.txt`).
 fn cable(dir: &Path, id: &str) -> Option<declass::model::Document> {
     let raw = dir.join("raw");
-    let found = std::fs::read_dir(&raw).ok()?.flatten().map(|e| e.path().join(format!("{id}.txt"))).find(|p| p.is_file())?;
+    let found =
+        std::fs::read_dir(&raw).ok()?.flatten().map(|e| e.path().join(format!("{id}.txt"))).find(|p| p.is_file())?;
     declass::parse::parse_bytes(&std::fs::read(found).ok()?).ok()
 }
 
@@ -196,13 +217,19 @@ fn doc_text(dir: &Path, id: &str) -> String {
 fn whole_cables_in_the_corpus() {
     let Some(dir) = common::corpus_dir() else { return };
     let mut outcomes = Vec::new();
-    for (file, field) in [("tags_cables.json", "tags"), ("subject_cables.json", "subject"), ("classified_by_cables.json", "classified_by")] {
+    for (file, field) in [
+        ("tags_cables.json", "tags"),
+        ("subject_cables.json", "subject"),
+        ("classified_by_cables.json", "classified_by"),
+    ] {
         for case in cases(&dir, file) {
             let id = case["cable"].as_str().unwrap_or("");
             let Some(doc) = cable(&dir, id) else { continue };
             let (expected, got) = match field {
                 "tags" => (strings(&case["expected"]).join(" "), doc.tags.join(" ")),
-                "subject" => (case["expected"].as_str().unwrap_or("").to_owned(), doc.subject.clone().unwrap_or_default()),
+                "subject" => {
+                    (case["expected"].as_str().unwrap_or("").to_owned(), doc.subject.clone().unwrap_or_default())
+                }
                 _ => (
                     strings(&case["expected"]).join("; ").to_lowercase(),
                     doc.classified_by.and_then(|c| c.name).unwrap_or_default().to_lowercase(),
@@ -210,9 +237,13 @@ fn whole_cables_in_the_corpus() {
             };
             let text = letters(&doc_text(&dir, id));
             let category = if letters(&got) == letters(&expected) {
-                Some("the same words, spelt or spaced differently (the peer title-cases names and normalises punctuation)")
+                Some(
+                    "the same words, spelt or spaced differently (the peer title-cases names and normalises punctuation)",
+                )
             } else if !text.contains(&letters(&expected)) {
-                Some("the expected value does not occur in the cable's text as written (the peer takes it from its own metadata, joins broken words or corrects punctuation)")
+                Some(
+                    "the expected value does not occur in the cable's text as written (the peer takes it from its own metadata, joins broken words or corrects punctuation)",
+                )
             } else if field == "classified_by" && !doc_text(&dir, id).to_lowercase().contains(&expected) {
                 Some("the peer corrects punctuation inside the name (`O,Grady` → `O'Grady`)")
             } else if field == "tags" && got.is_empty() {
@@ -222,7 +253,11 @@ fn whole_cables_in_the_corpus() {
             } else {
                 None
             };
-            outcomes.push(Outcome { passed: got == expected, category, line: format!("{id} {field}: expected {expected:?}, got {got:?}") });
+            outcomes.push(Outcome {
+                passed: got == expected,
+                category,
+                line: format!("{id} {field}: expected {expected:?}, got {got:?}"),
+            });
         }
     }
     check("whole cables", &outcomes, 0.0);

@@ -111,7 +111,8 @@ pub fn compute(doc: &Document, event_fallback: bool) -> Lapse {
         }
         DeclKind::Event => {
             if event_fallback {
-                let mut lapse = automatic_25(&format!("prose event {raw} cannot be decided by machine; the policy falls back"));
+                let mut lapse =
+                    automatic_25(&format!("prose event {raw} cannot be decided by machine; the policy falls back"));
                 lapse.needs_review = true;
                 lapse
             } else {

@@ -14,7 +14,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::model::{Document, Level, MarkValue, Portion, Span};
-use crate::policy::{sort_labels, KindSelector, Outcome, Policy, Rule, Scope, Unmarked, When};
+use crate::policy::{KindSelector, Outcome, Policy, Rule, Scope, Unmarked, When, sort_labels};
 pub use lapse::{Lapse, LapseDate};
 
 /// The outcome for a whole document.
@@ -183,8 +183,8 @@ pub fn evaluate_with(doc: &Document, policy: &Policy, as_of: NaiveDate, explain:
         doc_controls.extend(banner.controls.iter().map(|c| c.name().to_owned()));
     }
     let reason_labels = doc.reasons.letters.iter().map(|l| format!("1.4({})", l.to_ascii_uppercase())).collect();
-    let unclassified_document = doc.decl.kind == crate::model::DeclKind::Na
-        || doc.classification.level.is_some_and(|l| !l.is_classified());
+    let unclassified_document =
+        doc.decl.kind == crate::model::DeclKind::Na || doc.classification.level.is_some_and(|l| !l.is_classified());
     let facts = Facts {
         doc,
         policy,
@@ -284,8 +284,12 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     let (rules, mut labels) = if candidates.is_empty() {
         (vec![DEFAULT_NO_MATCH.to_owned()], default_labels())
     } else {
-        let winners: Vec<&(Outcome, String, Vec<String>)> = candidates.iter().filter(|(o, _, _)| *o == outcome).collect();
-        (winners.iter().map(|(_, id, _)| id.clone()).collect(), winners.iter().flat_map(|(_, _, l)| l.iter().cloned()).collect())
+        let winners: Vec<&(Outcome, String, Vec<String>)> =
+            candidates.iter().filter(|(o, _, _)| *o == outcome).collect();
+        (
+            winners.iter().map(|(_, id, _)| id.clone()).collect(),
+            winners.iter().flat_map(|(_, _, l)| l.iter().cloned()).collect(),
+        )
     };
     if outcome == Outcome::Release {
         labels.clear();
@@ -365,11 +369,17 @@ fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule
     }
     if let Some(marked) = when.marked {
         if portion.marking.is_some() != marked {
-            return Err(if marked { "the portion has no mark of its own" } else { "the portion has its own mark" }.to_owned());
+            return Err(
+                if marked { "the portion has no mark of its own" } else { "the portion has its own mark" }.to_owned()
+            );
         }
     }
     if let Some(controls) = &when.controls {
-        let portion_controls = portion.marking.as_ref().map(|m| m.controls().iter().map(|c| c.name().to_owned()).collect::<Vec<_>>()).unwrap_or_default();
+        let portion_controls = portion
+            .marking
+            .as_ref()
+            .map(|m| m.controls().iter().map(|c| c.name().to_owned()).collect::<Vec<_>>())
+            .unwrap_or_default();
         let any = controls.iter().any(|c| portion_controls.contains(c) || facts.doc_controls.contains(c));
         if !any {
             return Err(format!("none of the controls {} is present", list(controls)));
@@ -396,17 +406,28 @@ fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule
     }
     if let Some(review) = when.needs_review {
         if facts.lapse.needs_review != review {
-            return Err(if review { "the instruction does not call for review" } else { "the instruction calls for review" }.to_owned());
+            return Err(if review {
+                "the instruction does not call for review"
+            } else {
+                "the instruction calls for review"
+            }
+            .to_owned());
         }
     }
     if let Some(min) = when.age_min {
         if !facts.age.is_some_and(|a| a >= min) {
-            return Err(facts.age.map_or_else(|| "the document's age is unknown".to_owned(), |a| format!("the document is {a} years old, less than {min}")));
+            return Err(facts.age.map_or_else(
+                || "the document's age is unknown".to_owned(),
+                |a| format!("the document is {a} years old, less than {min}"),
+            ));
         }
     }
     if let Some(below) = when.age_below {
         if !facts.age.is_some_and(|a| a < below) {
-            return Err(facts.age.map_or_else(|| "the document's age is unknown".to_owned(), |a| format!("the document is {a} years old, not less than {below}")));
+            return Err(facts.age.map_or_else(
+                || "the document's age is unknown".to_owned(),
+                |a| format!("the document is {a} years old, not less than {below}"),
+            ));
         }
     }
     if let Some(reasons) = &when.reasons {

@@ -10,11 +10,11 @@
 //! * a heading is a short line above a rule of dashes, between two rules, or glued to one;
 //! * the signature is the short name line at the very end.
 
+use super::LineIndex;
 use super::fields;
 use super::lines::{self, Field, HeaderLine, Line, LineKind, Lines, Located};
-use super::LineIndex;
 use crate::model::{
-    Banner, ClassifiedBy, Classification, ClassificationSource, Control, Decl, DeclKind, Document, Issue, Marking,
+    Banner, Classification, ClassificationSource, ClassifiedBy, Control, Decl, DeclKind, Document, Issue, Marking,
     Portion, PortionKind, Reasons, Span, TransmissionHeader,
 };
 
@@ -215,7 +215,8 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
 fn derived_id(banner: Option<&Banner>, created: Option<chrono::NaiveDate>) -> Option<String> {
     use chrono::Datelike;
     let banner = banner?;
-    let post: String = banner.post.as_ref()?.chars().filter(char::is_ascii_alphabetic).collect::<String>().to_ascii_uppercase();
+    let post: String =
+        banner.post.as_ref()?.chars().filter(char::is_ascii_alphabetic).collect::<String>().to_ascii_uppercase();
     let serial = banner.serial.as_ref()?.trim_start_matches('0');
     let year = created?.year() % 100;
     Some(format!("{year:02}{post}{serial}"))
@@ -683,7 +684,8 @@ impl<'s> Builder<'s> {
                 return;
             }
         }
-        let continues_subject = self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Subject && self.continues_subject(o, trimmed));
+        let continues_subject =
+            self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Subject && self.continues_subject(o, trimmed));
         let tags_after_comma = self.open.as_ref().is_some_and(|o| self.text(o.last_line).trim_end().ends_with(','));
         match &mut self.open {
             Some(open) if open.kind == PortionKind::Heading && open.rule_top && open.lines == 1 => {
@@ -743,7 +745,8 @@ impl<'s> Builder<'s> {
     /// Splits the signature (`BURNS`) off the end of the last portion.
     fn split_signature(&mut self) {
         let source = self.source;
-        let Some(index) = self.portions.iter().rposition(|p| !matches!(p.kind, PortionKind::Banner | PortionKind::PageMarker))
+        let Some(index) =
+            self.portions.iter().rposition(|p| !matches!(p.kind, PortionKind::Banner | PortionKind::PageMarker))
         else {
             return;
         };
@@ -829,7 +832,14 @@ fn is_signature(line: &str) -> bool {
         })
         && !matches!(
             line.to_ascii_uppercase().as_str(),
-            "SIPDIS" | "NOFORN" | "END SUMMARY" | "END COMMENT" | "END NOTE" | "UNCLASSIFIED" | "CONFIDENTIAL" | "SECRET"
+            "SIPDIS"
+                | "NOFORN"
+                | "END SUMMARY"
+                | "END COMMENT"
+                | "END NOTE"
+                | "UNCLASSIFIED"
+                | "CONFIDENTIAL"
+                | "SECRET"
         )
 }
 

@@ -138,10 +138,7 @@ pub(crate) fn banner(pair: &Pair<'_, Rule>, offset: usize) -> Option<(Banner, Op
     let source = pair.as_str();
     let start = pair.as_span().start();
     let raw = source.get(..raw_end.saturating_sub(start)).unwrap_or(source).trim().to_owned();
-    Some((
-        Banner { level: level?, controls, section, post, serial, raw, span: span_of(pair, offset) },
-        tail,
-    ))
+    Some((Banner { level: level?, controls, section, post, serial, raw, span: span_of(pair, offset) }, tail))
 }
 
 /// A `decl_instruction`, `decl_value` or `declassify_on` pair as a [`Decl`].
@@ -188,11 +185,28 @@ pub(crate) fn decl(pair: &Pair<'_, Rule>, offset: usize) -> Decl {
 /// (`YEARS`, `AFTER`, `UPON`, `UNTIL`, `CLOSURE`…).
 fn is_event(text: &str) -> bool {
     const TIME_WORDS: [&str; 16] = [
-        "YEAR", "YEARS", "MONTHS", "AFTER", "UPON", "UNTIL", "WHEN", "FOLLOWING", "CLOSURE", "COMPLETION",
-        "END", "TERMINATION", "CONCLUSION", "EXPIRATION", "UNIFICATION", "DEATH",
+        "YEAR",
+        "YEARS",
+        "MONTHS",
+        "AFTER",
+        "UPON",
+        "UNTIL",
+        "WHEN",
+        "FOLLOWING",
+        "CLOSURE",
+        "COMPLETION",
+        "END",
+        "TERMINATION",
+        "CONCLUSION",
+        "EXPIRATION",
+        "UNIFICATION",
+        "DEATH",
     ];
-    let words: Vec<String> =
-        text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 3).map(str::to_ascii_uppercase).collect();
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_ascii_uppercase)
+        .collect();
     words.len() >= 2 && words.iter().any(|w| TIME_WORDS.contains(&w.as_str()))
 }
 
@@ -311,18 +325,136 @@ pub(crate) fn split_tags(text: &str) -> Vec<String> {
 
 /// Words of titles and offices that come before a classifier's name.
 const TITLE_WORDS: &[&str] = &[
-    "acting", "ambassador", "amb", "deputy", "chief", "of", "mission", "dcm", "charge", "chargé", "d'affaires",
-    "affaires", "affairs", "d'affaries", "de'affairs", "cda", "political", "pol", "economic", "econ", "counselor",
-    "counsellor", "counsel", "councilor", "couns", "polcouns", "econcouns", "officer", "poloff", "econoff",
-    "principal", "consul", "general", "cg", "minister", "minister-counselor", "minister-counsellor", "secretary",
-    "under", "assistant", "the", "by", "classified", "section", "head", "director", "dir", "dir.", "for", "mr.",
-    "ms.", "mrs.", "dr.", "special", "envoy", "rso", "arso", "regional", "security", "public", "pao", "defense",
-    "attache", "management", "admin", "ecopol", "polmil", "senior", "advisor", "adviser", "coordinator", "and",
-    "embassy", "consulate", "office", "team", "leader", "legal", "labor", "press", "commercial", "agricultural",
-    "representative", "permanent", "ambassadors", "ambassadorial", "dpo", "pdas", "das", "com", "ltc", "col",
-    "lt", "gen", "maj", "capt", "cdr", "adm", "tdy", "ecmin", "polmincons", "unit", "governance", "provincial",
-    "interagency", "prt", "sub-national", "chairman", "ait", "aimbassador", "this", "message", "from", "to",
-    "a/s", "ai", "on", "behalf", "in", "at", "post", "usun", "usnato", "useu", "officer-in-charge", "cons", "min", "off", "pol/econ", "e/p",
+    "acting",
+    "ambassador",
+    "amb",
+    "deputy",
+    "chief",
+    "of",
+    "mission",
+    "dcm",
+    "charge",
+    "chargé",
+    "d'affaires",
+    "affaires",
+    "affairs",
+    "d'affaries",
+    "de'affairs",
+    "cda",
+    "political",
+    "pol",
+    "economic",
+    "econ",
+    "counselor",
+    "counsellor",
+    "counsel",
+    "councilor",
+    "couns",
+    "polcouns",
+    "econcouns",
+    "officer",
+    "poloff",
+    "econoff",
+    "principal",
+    "consul",
+    "general",
+    "cg",
+    "minister",
+    "minister-counselor",
+    "minister-counsellor",
+    "secretary",
+    "under",
+    "assistant",
+    "the",
+    "by",
+    "classified",
+    "section",
+    "head",
+    "director",
+    "dir",
+    "dir.",
+    "for",
+    "mr.",
+    "ms.",
+    "mrs.",
+    "dr.",
+    "special",
+    "envoy",
+    "rso",
+    "arso",
+    "regional",
+    "security",
+    "public",
+    "pao",
+    "defense",
+    "attache",
+    "management",
+    "admin",
+    "ecopol",
+    "polmil",
+    "senior",
+    "advisor",
+    "adviser",
+    "coordinator",
+    "and",
+    "embassy",
+    "consulate",
+    "office",
+    "team",
+    "leader",
+    "legal",
+    "labor",
+    "press",
+    "commercial",
+    "agricultural",
+    "representative",
+    "permanent",
+    "ambassadors",
+    "ambassadorial",
+    "dpo",
+    "pdas",
+    "das",
+    "com",
+    "ltc",
+    "col",
+    "lt",
+    "gen",
+    "maj",
+    "capt",
+    "cdr",
+    "adm",
+    "tdy",
+    "ecmin",
+    "polmincons",
+    "unit",
+    "governance",
+    "provincial",
+    "interagency",
+    "prt",
+    "sub-national",
+    "chairman",
+    "ait",
+    "aimbassador",
+    "this",
+    "message",
+    "from",
+    "to",
+    "a/s",
+    "ai",
+    "on",
+    "behalf",
+    "in",
+    "at",
+    "post",
+    "usun",
+    "usnato",
+    "useu",
+    "officer-in-charge",
+    "cons",
+    "min",
+    "off",
+    "pol/econ",
+    "e/p",
 ];
 
 /// Honorific suffixes that belong to a name (`Richard L. Baltimore, III`).
@@ -337,7 +469,8 @@ fn is_title_word(word: &str) -> bool {
         || lower.starts_with("couns")
         || lower.starts_with("minister")
         || lower.starts_with("charg")
-        || ["poloff", "econoff", "conoff", "polecoff", "econpoloff", "polmiloff", "mgmtoff", "laboff", "pdoff"].contains(&lower.as_str())
+        || ["poloff", "econoff", "conoff", "polecoff", "econpoloff", "polmiloff", "mgmtoff", "laboff", "pdoff"]
+            .contains(&lower.as_str())
 }
 
 /// Whether a word can be part of a personal name: a capitalised word, an initial (`J.`).
@@ -386,11 +519,28 @@ fn cut_before_reason(text: &str) -> String {
     // A number that starts a word begins the reason (`1.4`); a digit inside a word is a
     // typing slip in a title or name (`COUNSEL0R`).
     let bytes = text.as_bytes();
-    if let Some(at) = (0..bytes.len()).find(|&i| bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphabetic())) {
+    if let Some(at) =
+        (0..bytes.len()).find(|&i| bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphabetic()))
+    {
         end = end.min(at);
     }
     let lower = text.to_lowercase();
-    for stop in [" reas", " re ", " rea ", "-reas", " resons", " reaons", " per ", " under ", " based upon", " for re", " fr re", " for e.o", " e.o.", " e.o "] {
+    for stop in [
+        " reas",
+        " re ",
+        " rea ",
+        "-reas",
+        " resons",
+        " reaons",
+        " per ",
+        " under ",
+        " based upon",
+        " for re",
+        " fr re",
+        " for e.o",
+        " e.o.",
+        " e.o ",
+    ] {
         if let Some(at) = lower.find(stop) {
             end = end.min(at);
         }
@@ -398,7 +548,10 @@ fn cut_before_reason(text: &str) -> String {
     let mut offset = 0;
     for word in text.split(' ') {
         if let Some(stem) = word.strip_suffix('.') {
-            let sentence_end = !stem.is_empty() && !is_initials(stem) && !is_title_word(word) && !NAME_SUFFIXES.contains(&word.to_lowercase().as_str());
+            let sentence_end = !stem.is_empty()
+                && !is_initials(stem)
+                && !is_title_word(word)
+                && !NAME_SUFFIXES.contains(&word.to_lowercase().as_str());
             if sentence_end && offset + word.len() < text.len() {
                 end = end.min(offset + word.len() - 1);
                 break;
@@ -407,7 +560,9 @@ fn cut_before_reason(text: &str) -> String {
         offset += word.len() + 1;
     }
     let mut words: Vec<&str> = text.get(..end).unwrap_or(text).split_whitespace().collect();
-    while words.last().is_some_and(|w| matches!(w.to_lowercase().trim_end_matches('.'), "for" | "fr" | "f" | "f0r" | "or" | "per" | "-")) {
+    while words.last().is_some_and(|w| {
+        matches!(w.to_lowercase().trim_end_matches('.'), "for" | "fr" | "f" | "f0r" | "or" | "per" | "-")
+    }) {
         words.pop();
     }
     let joined = words.join(" ");
@@ -435,7 +590,8 @@ fn trailing_name(part: &str) -> Option<String> {
         if !is_name_word(word) || is_title_word(word) {
             break;
         }
-        let after_connector = start >= 2 && matches!(words[start - 2].to_lowercase().as_str(), "to" | "for" | "of" | "and");
+        let after_connector =
+            start >= 2 && matches!(words[start - 2].to_lowercase().as_str(), "to" | "for" | "of" | "and");
         start -= 1;
         if after_connector {
             start += usize::from(words.len() - start > 1);
@@ -447,14 +603,18 @@ fn trailing_name(part: &str) -> Option<String> {
     // end of an office or title (`AFFAIR S ROBERT LUKE`, `AF KARL WYCOFF`).
     while let [first, rest @ ..] = name {
         let stray_letter = first.chars().count() == 1;
-        let office = rest.len() >= 2 && first.len() <= 3 && !first.contains('.') && first.chars().all(|c| c.is_ascii_uppercase());
+        let office = rest.len() >= 2
+            && first.len() <= 3
+            && !first.contains('.')
+            && first.chars().all(|c| c.is_ascii_uppercase());
         if stray_letter || office || name.len() > most && !is_initials(first) {
             name = rest;
         } else {
             break;
         }
     }
-    let single_mixed = name.len() == 1 && name[0].chars().skip(1).any(char::is_uppercase) && name[0].chars().any(char::is_lowercase);
+    let single_mixed =
+        name.len() == 1 && name[0].chars().skip(1).any(char::is_uppercase) && name[0].chars().any(char::is_lowercase);
     (name.len() >= 2 || single_mixed).then(|| name.join(" "))
 }
 
@@ -480,10 +640,7 @@ mod tests {
     fn classifier_names_drop_titles() {
         assert_eq!(classifier_name("Ambassador William J. Burns").as_deref(), Some("William J. Burns"));
         assert_eq!(classifier_name("DCM Bob Manzanares").as_deref(), Some("Bob Manzanares"));
-        assert_eq!(
-            classifier_name("Acting Deputy Chief of Mission Marc Wall").as_deref(),
-            Some("Marc Wall")
-        );
+        assert_eq!(classifier_name("Acting Deputy Chief of Mission Marc Wall").as_deref(), Some("Marc Wall"));
         assert_eq!(classifier_name("EUR/RUS"), None);
     }
 }

@@ -36,7 +36,10 @@ pub(crate) enum LineKind {
     Blank,
     /// A transmission header line.
     Header(HeaderLine),
-    Banner { banner: Banner, glued: Vec<Located<Field>> },
+    Banner {
+        banner: Banner,
+        glued: Vec<Located<Field>>,
+    },
     PageMarker,
     /// A line made of fields (`E.O.`, `TAGS:`, `SUBJECT:`, glued together or not).
     Fields(Vec<Located<Field>>),
@@ -49,11 +52,24 @@ pub(crate) enum LineKind {
     /// `Date: 12 May 2011`.
     Dated(Option<chrono::NaiveDate>),
     Ref,
-    ClassifiedBy { marking: Option<Marking> },
-    Caveat { glued: Vec<Located<Field>> },
-    Para { number: String, marking: Option<Marking>, text: Span },
-    Lettered { label: String, marking: Marking },
-    Marked { marking: Marking },
+    ClassifiedBy {
+        marking: Option<Marking>,
+    },
+    Caveat {
+        glued: Vec<Located<Field>>,
+    },
+    Para {
+        number: String,
+        marking: Option<Marking>,
+        text: Span,
+    },
+    Lettered {
+        label: String,
+        marking: Marking,
+    },
+    Marked {
+        marking: Marking,
+    },
     Rule,
     Text,
 }
@@ -119,7 +135,9 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
                     let span = span_of(&line, 0);
                     match line.as_rule() {
                         Rule::text_run => split_run(span, source, &mut out.lines),
-                        Rule::text_line => out.lines.push(Line { kind: text_kind(span, source), span, in_header: false }),
+                        Rule::text_line => {
+                            out.lines.push(Line { kind: text_kind(span, source), span, in_header: false })
+                        }
                         _ => out.lines.push(Line { kind: body_line(line, source, 0), span, in_header: false }),
                     }
                 }
@@ -173,8 +191,28 @@ fn text_kind(span: Span, source: &str) -> LineKind {
 /// line in mixed or lower case (`Classified By:`, `Subject:`, `sipdis`, `o (C)`).
 fn starts_with_structured_word(line: &str) -> bool {
     const WORDS: [&str; 22] = [
-        "classified", "subject", "subj", "tags", "tag:", "tas:", "ref", "reason", "derived", "declassify", "sipdis",
-        "sensitive", "noforn", "eo 1", "eo:", "e.o", "o (", "s e c", "c o n", "u n c", "t o p", "date:",
+        "classified",
+        "subject",
+        "subj",
+        "tags",
+        "tag:",
+        "tas:",
+        "ref",
+        "reason",
+        "derived",
+        "declassify",
+        "sipdis",
+        "sensitive",
+        "noforn",
+        "eo 1",
+        "eo:",
+        "e.o",
+        "o (",
+        "s e c",
+        "c o n",
+        "u n c",
+        "t o p",
+        "date:",
     ];
     let bytes = line.as_bytes();
     let Some(first) = bytes.first() else { return false };
@@ -220,9 +258,9 @@ fn header_line(pair: Pair<'_, Rule>) -> LineKind {
             HeaderLine::CableDated { date, banner }
         }
         Rule::partial_notice_line => HeaderLine::Notice,
-        Rule::security_line => HeaderLine::Security {
-            code: pair.into_inner().next().map(|p| p.as_str().to_owned()).unwrap_or_default(),
-        },
+        Rule::security_line => {
+            HeaderLine::Security { code: pair.into_inner().next().map(|p| p.as_str().to_owned()).unwrap_or_default() }
+        }
         Rule::dtg_line => {
             let mut precedence = String::new();
             let mut dtg = String::new();
@@ -325,7 +363,9 @@ fn isoo_line(pair: Pair<'_, Rule>, offset: usize) -> LineKind {
                 .map_or_else(Decl::missing, |value| fields::decl(&value, offset));
             LineKind::DeclassifyOn(decl)
         }
-        Rule::dated => LineKind::Dated(inner.into_inner().find(|p| p.as_rule() == Rule::decl_date).and_then(|d| fields::date_of(&d))),
+        Rule::dated => LineKind::Dated(
+            inner.into_inner().find(|p| p.as_rule() == Rule::decl_date).and_then(|d| fields::date_of(&d)),
+        ),
         Rule::isoo_reason => LineKind::Reason(
             inner.into_inner().find(|p| p.as_rule() == Rule::reasons).map(|r| fields::reasons(&r)).unwrap_or_default(),
         ),
@@ -506,7 +546,10 @@ pub(crate) fn classified_by_block(block: Span, source: &str) -> Option<(String, 
 /// for`), on one line.
 fn trim_classifier(text: &str) -> String {
     let mut words: Vec<&str> = text.split_whitespace().collect();
-    while words.last().is_some_and(|w| w.eq_ignore_ascii_case("for") || w.chars().all(|c| matches!(c, ',' | ';' | ':' | '-'))) {
+    while words
+        .last()
+        .is_some_and(|w| w.eq_ignore_ascii_case("for") || w.chars().all(|c| matches!(c, ',' | ';' | ':' | '-')))
+    {
         words.pop();
     }
     words.join(" ").trim_end_matches([',', ';', ':']).to_owned()

@@ -19,7 +19,9 @@ use crate::model::{Document, Position};
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ReadError {
     /// The bytes are not UTF-8 text.
-    #[error("{position}: the file is not UTF-8 text (invalid byte sequence here); convert it first, e.g. with `iconv -f cp1252 -t utf-8`")]
+    #[error(
+        "{position}: the file is not UTF-8 text (invalid byte sequence here); convert it first, e.g. with `iconv -f cp1252 -t utf-8`"
+    )]
     InvalidUtf8 {
         /// Where the first invalid byte is.
         position: Position,
@@ -93,12 +95,8 @@ pub fn parse_str(source: String) -> Result<Document, ReadError> {
     let index = LineIndex::new(&source);
     // The grammar reads lines that end with a newline; give the last line one if it lacks it.
     // Spans never reach into the added newline, so they index `source` as well.
-    let read = if source.ends_with('\n') {
-        lines::read(&source)
-    } else {
-        lines::read(&format!("{source}\n"))
-    }
-    .map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
+    let read = if source.ends_with('\n') { lines::read(&source) } else { lines::read(&format!("{source}\n")) }
+        .map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
     Ok(assemble::assemble(source, read, &index))
 }
 
@@ -127,4 +125,3 @@ impl LineIndex {
         Position { line: u32::try_from(line).unwrap_or(u32::MAX), col: u32::try_from(col).unwrap_or(u32::MAX) }
     }
 }
-

@@ -174,11 +174,9 @@ impl Code {
             Self::P008 => ("unknown outcome", "outcomes are release, redact, withhold, review", "outcome = \"hide\""),
             Self::P009 => ("unknown scope", "scopes are portion and matches", "scope = \"span\""),
             Self::P010 => ("invalid date", "dates are ISO dates, quoted or bare", "origin_before = \"02/15/2018\""),
-            Self::P011 => (
-                "regular expression does not compile",
-                "the rule could never be applied",
-                "matches = \"(unclosed\"",
-            ),
+            Self::P011 => {
+                ("regular expression does not compile", "the rule could never be applied", "matches = \"(unclosed\"")
+            }
             Self::P012 => (
                 "duplicate rule id",
                 "decisions name their rules by id; two rules with one id cannot be told apart",
@@ -215,7 +213,9 @@ impl Code {
                 "a test must name a document (inline or path) and a valid expectation",
                 "[[test]]\nname = \"t\"\nas_of = 2020-01-01   # no document",
             ),
-            Self::P020 => ("policy test failed", "the policy does not decide as its tests expect", "expected redact, got release"),
+            Self::P020 => {
+                ("policy test failed", "the policy does not decide as its tests expect", "expected redact, got release")
+            }
             Self::P021 => (
                 "empty or invalid rule id",
                 "ids are named in decisions and must be non-empty words without blanks",
@@ -231,8 +231,16 @@ impl Code {
                 "such a rule releases classified portions as readily as unclassified ones",
                 "when = { tags = [\"PREL\"] }\noutcome = \"release\"",
             ),
-            Self::P103 => ("rule without a description", "reports cite rules; a description says why the rule exists", "[[rule]]\nid = \"x\""),
-            Self::P104 => ("labels on a release rule", "released text cites no exemption; the labels are never printed", "outcome = \"release\"\nlabels = [\"B1\"]"),
+            Self::P103 => (
+                "rule without a description",
+                "reports cite rules; a description says why the rule exists",
+                "[[rule]]\nid = \"x\"",
+            ),
+            Self::P104 => (
+                "labels on a release rule",
+                "released text cites no exemption; the labels are never printed",
+                "outcome = \"release\"\nlabels = [\"B1\"]",
+            ),
             Self::P105 => (
                 "redaction without labels",
                 "a redaction must cite the exemption that justifies it",
@@ -243,8 +251,16 @@ impl Code {
                 "it matches every portion, which is rarely what was meant",
                 "matches = \"x*\"",
             ),
-            Self::P107 => ("rule with no conditions", "it applies to every portion of every document", "[[rule]]\nid = \"all\"\noutcome = \"redact\""),
-            Self::P108 => ("rule not exercised by any test", "an untested rule may not do what it says", "a rule no [[test]] decision names"),
+            Self::P107 => (
+                "rule with no conditions",
+                "it applies to every portion of every document",
+                "[[rule]]\nid = \"all\"\noutcome = \"redact\"",
+            ),
+            Self::P108 => (
+                "rule not exercised by any test",
+                "an untested rule may not do what it says",
+                "a rule no [[test]] decision names",
+            ),
         }
     }
 }

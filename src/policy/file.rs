@@ -156,7 +156,11 @@ impl DateValue {
                 if datetime.time.is_some() {
                     return None;
                 }
-                return chrono::NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day));
+                return chrono::NaiveDate::from_ymd_opt(
+                    i32::from(date.year),
+                    u32::from(date.month),
+                    u32::from(date.day),
+                );
             }
             Self::Text(text) => text,
         };

@@ -381,11 +381,15 @@ fn toml_error(error: &toml::de::Error, text: &str) -> Diagnostic {
         if let Some(near) = diagnostic::did_you_mean(key, expected.iter().copied()) {
             diagnostic = diagnostic.with_hint(format!("did you mean `{near}`?"));
         } else if !expected.is_empty() {
-            diagnostic = diagnostic.with_hint(format!("expected one of {}", expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")));
+            diagnostic = diagnostic.with_hint(format!(
+                "expected one of {}",
+                expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+            ));
         }
         return diagnostic;
     }
-    let schema = message.starts_with("missing field") || message.starts_with("invalid type") || message.contains("expected");
+    let schema =
+        message.starts_with("missing field") || message.starts_with("invalid type") || message.contains("expected");
     let code = if schema && !message.contains("TOML") { Code::P003 } else { Code::P001 };
     let _ = text;
     Diagnostic::new(code, lower, span)
@@ -415,8 +419,14 @@ fn level(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<Level>
     let found = Level::ALL.into_iter().find(|l| l.abbrev() == value.get_ref());
     if found.is_none() {
         let mut d = Diagnostic::new(Code::P004, format!("unknown level `{}`", value.get_ref()), Some(span_of(value)));
-        d = match Level::from_name(value.get_ref()) {
-            Some(l) => d.with_hint(format!("write the abbreviation `{}`", l.abbrev())),
+        let upper = value.get_ref().trim().to_ascii_uppercase();
+        let near = Level::from_name(&upper).or_else(|| {
+            Level::ALL.into_iter().find(|l| {
+                upper.len() >= 2 && (l.banner_word().starts_with(&upper) || upper.starts_with(l.banner_word()))
+            })
+        });
+        d = match near {
+            Some(l) => d.with_hint(format!("did you mean `{}` ({})?", l.abbrev(), l.banner_word())),
             None => d.with_hint("levels are `U`, `SBU`, `C`, `S`, `TS`"),
         };
         errors.push(d);
@@ -462,8 +472,12 @@ fn compile_defaults(file: &Spanned<DefaultsFile>, errors: &mut Vec<Diagnostic>) 
         let Some(found) = outcome(value, errors) else { continue };
         if found == Outcome::Release {
             errors.push(
-                Diagnostic::new(Code::P017, format!("the default `{name}` releases what no rule understands"), Some(span_of(value)))
-                    .with_hint("defaults must fail closed: use `redact`, `review` or `withhold`"),
+                Diagnostic::new(
+                    Code::P017,
+                    format!("the default `{name}` releases what no rule understands"),
+                    Some(span_of(value)),
+                )
+                .with_hint("defaults must fail closed: use `redact`, `review` or `withhold`"),
             );
         }
         *target = found;
@@ -498,7 +512,10 @@ fn names<T>(
                 let mut d = Diagnostic::new(code, format!("unknown {what} `{}`", item.get_ref()), Some(span_of(item)));
                 d = match diagnostic::did_you_mean(item.get_ref(), known.iter().copied()) {
                     Some(near) => d.with_hint(format!("did you mean `{near}`?")),
-                    None => d.with_hint(format!("{what}s are {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))),
+                    None => d.with_hint(format!(
+                        "{what}s are {}",
+                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    )),
                 };
                 errors.push(d);
             }
@@ -512,7 +529,8 @@ fn date(value: Option<&Spanned<file::DateValue>>, errors: &mut Vec<Diagnostic>) 
     let found = value.get_ref().to_date();
     if found.is_none() {
         errors.push(
-            Diagnostic::new(Code::P010, "invalid date", Some(span_of(value))).with_hint("write an ISO date such as `2018-02-15`"),
+            Diagnostic::new(Code::P010, "invalid date", Some(span_of(value)))
+                .with_hint("write an ISO date such as `2018-02-15`"),
         );
     }
     found
@@ -522,31 +540,74 @@ fn compile_when(when: &WhenFile, errors: &mut Vec<Diagnostic>) -> When {
     let kind_list: Vec<&str> = kind_names().collect();
     let level_list: Vec<&str> = Level::ALL.iter().map(|l| l.abbrev()).collect();
     let instruction_list: Vec<&str> = DeclKind::ALL.iter().map(|k| k.name()).collect();
-    let kinds = names(when.kind.as_ref(), Code::P007, "portion kind", &kind_list, |k| {
-        if k == "header_line" { Some(KindSelector::HeaderLine) } else { PortionKind::from_name(k).map(KindSelector::Kind) }
-    }, errors);
+    let kinds = names(
+        when.kind.as_ref(),
+        Code::P007,
+        "portion kind",
+        &kind_list,
+        |k| {
+            if k == "header_line" {
+                Some(KindSelector::HeaderLine)
+            } else {
+                PortionKind::from_name(k).map(KindSelector::Kind)
+            }
+        },
+        errors,
+    );
     let levels = when.level.as_ref().map(|list| list.get_ref().iter().filter_map(|l| level(l, errors)).collect());
     let _ = level_list;
-    let controls = names(when.controls.as_ref(), Code::P005, "control", &CONTROL_NAMES, |c| {
-        let upper = c.to_ascii_uppercase();
-        CONTROL_NAMES.contains(&upper.as_str()).then_some(upper)
-    }, errors);
-    let instructions = names(when.instruction.as_ref(), Code::P006, "instruction kind", &instruction_list, DeclKind::from_name, errors);
-    let reasons = names(when.reasons.as_ref(), Code::P018, "reason letter", &["a", "b", "c", "d", "e", "f", "g", "h"], |r| {
-        let mut chars = r.chars();
-        match (chars.next().map(|c| c.to_ascii_lowercase()), chars.next()) {
-            (Some(c @ 'a'..='h'), None) => Some(c),
-            _ => None,
-        }
-    }, errors);
+    let controls = names(
+        when.controls.as_ref(),
+        Code::P005,
+        "control",
+        &CONTROL_NAMES,
+        |c| {
+            let upper = c.to_ascii_uppercase();
+            CONTROL_NAMES.contains(&upper.as_str()).then_some(upper)
+        },
+        errors,
+    );
+    let instructions = names(
+        when.instruction.as_ref(),
+        Code::P006,
+        "instruction kind",
+        &instruction_list,
+        DeclKind::from_name,
+        errors,
+    );
+    let reasons = names(
+        when.reasons.as_ref(),
+        Code::P018,
+        "reason letter",
+        &["a", "b", "c", "d", "e", "f", "g", "h"],
+        |r| {
+            let mut chars = r.chars();
+            match (chars.next().map(|c| c.to_ascii_lowercase()), chars.next()) {
+                (Some(c @ 'a'..='h'), None) => Some(c),
+                _ => None,
+            }
+        },
+        errors,
+    );
     let orders = when.order.as_ref().map(|list| list.get_ref().iter().map(|o| o.get_ref().trim().to_owned()).collect());
-    let tags = when.tags.as_ref().map(|list| list.get_ref().iter().map(|t| t.get_ref().trim().to_ascii_uppercase()).collect());
+    let tags =
+        when.tags.as_ref().map(|list| list.get_ref().iter().map(|t| t.get_ref().trim().to_ascii_uppercase()).collect());
     let matches = when.matches.as_ref().and_then(|m| match Regex::new(m.get_ref()) {
         Ok(re) => Some(re),
         Err(e) => {
             let detail = e.to_string();
-            let last = detail.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().trim_start_matches("error: ");
-            errors.push(Diagnostic::new(Code::P011, format!("the expression does not compile: {}", lower_first(last)), Some(span_of(m))));
+            let last = detail
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .last()
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("error: ");
+            errors.push(Diagnostic::new(
+                Code::P011,
+                format!("the expression does not compile: {}", lower_first(last)),
+                Some(span_of(m)),
+            ));
             None
         }
     });
@@ -576,8 +637,12 @@ fn compile_rule(file: &Spanned<RuleFile>, errors: &mut Vec<Diagnostic>) -> Optio
     let id = rule.id.get_ref().trim().to_owned();
     if id.is_empty() || id.contains(char::is_whitespace) {
         errors.push(
-            Diagnostic::new(Code::P021, format!("rule id `{}` is empty or has blanks", rule.id.get_ref()), Some(span_of(&rule.id)))
-                .with_hint("use a word such as `release-unclassified`"),
+            Diagnostic::new(
+                Code::P021,
+                format!("rule id `{}` is empty or has blanks", rule.id.get_ref()),
+                Some(span_of(&rule.id)),
+            )
+            .with_hint("use a word such as `release-unclassified`"),
         );
     }
     let when = rule.when.as_ref().map_or_else(When::default, |w| compile_when(w.get_ref(), errors));
@@ -589,7 +654,8 @@ fn compile_rule(file: &Spanned<RuleFile>, errors: &mut Vec<Diagnostic>) -> Optio
         Some(other) => {
             let scope = rule.scope.as_ref().map(span_of);
             errors.push(
-                Diagnostic::new(Code::P009, format!("unknown scope `{other}`"), scope).with_hint("scopes are `portion` and `matches`"),
+                Diagnostic::new(Code::P009, format!("unknown scope `{other}`"), scope)
+                    .with_hint("scopes are `portion` and `matches`"),
             );
             Scope::Portion
         }
@@ -603,8 +669,12 @@ fn compile_rule(file: &Spanned<RuleFile>, errors: &mut Vec<Diagnostic>) -> Optio
             );
         } else if outcome.is_some_and(|o| o != Outcome::Redact) {
             errors.push(
-                Diagnostic::new(Code::P014, "a rule with `scope = \"matches\"` must have the outcome `redact`", Some(span_of(&rule.outcome)))
-                    .with_hint("span rules only cut what they match"),
+                Diagnostic::new(
+                    Code::P014,
+                    "a rule with `scope = \"matches\"` must have the outcome `redact`",
+                    Some(span_of(&rule.outcome)),
+                )
+                .with_hint("span rules only cut what they match"),
             );
         }
     }

@@ -17,12 +17,8 @@ pub fn position(source: &str, diagnostic: &Diagnostic) -> Position {
 #[must_use]
 pub fn to_text(path: &str, source: &str, diagnostic: &Diagnostic) -> String {
     let position = position(source, diagnostic);
-    let mut out = format!(
-        "{path}:{position}: {}[{}]: {}\n",
-        diagnostic.severity.name(),
-        diagnostic.code,
-        diagnostic.message
-    );
+    let mut out =
+        format!("{path}:{position}: {}[{}]: {}\n", diagnostic.severity.name(), diagnostic.code, diagnostic.message);
     if let Some(span) = diagnostic.span {
         let line_text = source.lines().nth(position.line as usize - 1).unwrap_or("");
         let number = position.line.to_string();

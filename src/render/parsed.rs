@@ -273,7 +273,11 @@ pub fn to_text(path: &str, doc: &Document) -> String {
             _ => portion.kind.name().to_owned(),
         };
         let mark = portion.marking.as_ref().map_or("", |m| m.raw.as_str());
-        let _ = writeln!(out, "    {:>5}:{:<3} {label:<16} {mark:<9} {excerpt}", portion.position.line, portion.position.col);
+        let _ = writeln!(
+            out,
+            "    {:>5}:{:<3} {label:<16} {mark:<9} {excerpt}",
+            portion.position.line, portion.position.col
+        );
     }
     for error in &doc.errors {
         let _ = writeln!(out, "  error {}: {}", error.position, error.message);

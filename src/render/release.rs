@@ -26,10 +26,8 @@ pub struct StampOptions {
 /// only, no `..`, no leading or trailing dot, at most 64 characters. `None` if nothing is left.
 #[must_use]
 pub fn sanitize_id(id: &str) -> Option<String> {
-    let mut cleaned: String = id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '_' })
-        .collect();
+    let mut cleaned: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '_' }).collect();
     while cleaned.contains("..") {
         cleaned = cleaned.replace("..", "_");
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::engine::{Decisions, DocumentOutcome, LapseDate};
 use crate::model::{Document, PortionKind};
 use crate::policy::{Outcome, Policy};
-use crate::render::parsed::{marking_json, MarkingJson};
+use crate::render::parsed::{MarkingJson, marking_json};
 
 /// The policy as named in reports.
 #[derive(Debug, Clone, Serialize)]
@@ -167,7 +167,11 @@ pub fn to_json<'a>(path: &'a str, doc: &'a Document, decisions: &'a Decisions, p
                 rules: &d.rules,
                 level: d.level.map(crate::model::Level::abbrev),
                 inherited: d.inherited,
-                spans: d.spans.iter().map(|s| SpanJson { span: [s.span.start, s.span.end], labels: &s.labels, rules: &s.rules }).collect(),
+                spans: d
+                    .spans
+                    .iter()
+                    .map(|s| SpanJson { span: [s.span.start, s.span.end], labels: &s.labels, rules: &s.rules })
+                    .collect(),
                 notes: &d.notes,
                 why_not: d.why_not.iter().map(|(rule, reason)| WhyNotJson { rule, reason }).collect(),
             })
@@ -219,14 +223,20 @@ pub fn to_text(path: &str, doc: &Document, decisions: &Decisions) -> String {
     for error in &doc.errors {
         let _ = writeln!(out, "  error {}: {}", error.position, error.message);
     }
-    let _ = writeln!(out, "  {:>6}  {:<18} {:<9} {:<6} {:<9} {:<22} rules", "line", "portion", "mark", "level", "decision", "labels");
+    let _ = writeln!(
+        out,
+        "  {:>6}  {:<18} {:<9} {:<6} {:<9} {:<22} rules",
+        "line", "portion", "mark", "level", "decision", "labels"
+    );
     for (portion, decision) in doc.portions.iter().zip(&decisions.portions) {
         let name = match (&portion.number, portion.kind) {
             (Some(n), PortionKind::Paragraph | PortionKind::Subparagraph) => format!("{} {n}", portion.kind),
             _ => portion.kind.name().to_owned(),
         };
         let mark = portion.marking.as_ref().map_or("", |m| m.raw.as_str());
-        let level = decision.level.map_or_else(|| "?".to_owned(), |l| format!("{l}{}", if decision.inherited { "*" } else { "" }));
+        let level = decision
+            .level
+            .map_or_else(|| "?".to_owned(), |l| format!("{l}{}", if decision.inherited { "*" } else { "" }));
         let labels = if decision.labels.is_empty() { "-".to_owned() } else { decision.labels.join(" ") };
         let _ = writeln!(
             out,
@@ -298,11 +308,13 @@ impl Summary {
         let mut out = String::new();
         let _ = writeln!(out, "totals: {} document(s), {} could not be read", self.documents, self.failed);
         for outcome in DocumentOutcome::ALL {
-            let _ = writeln!(out, "  {:<16} {}", outcome.name(), self.outcomes.get(outcome.name()).copied().unwrap_or(0));
+            let _ =
+                writeln!(out, "  {:<16} {}", outcome.name(), self.outcomes.get(outcome.name()).copied().unwrap_or(0));
         }
         let _ = writeln!(out, "portions by decision:");
         for outcome in Outcome::ALL {
-            let _ = writeln!(out, "  {:<16} {}", outcome.name(), self.decisions.get(outcome.name()).copied().unwrap_or(0));
+            let _ =
+                writeln!(out, "  {:<16} {}", outcome.name(), self.decisions.get(outcome.name()).copied().unwrap_or(0));
         }
         let _ = writeln!(out, "portions by rule:");
         for (rule, count) in &self.rules {

@@ -129,8 +129,11 @@ pub fn text_diff(path: &str, doc: &Document, decisions: &Decisions, body: &str, 
         let (Some(first), Some(last)) = (group.first(), group.last()) else { continue };
         let old = first.old_range().start..last.old_range().end;
         let new = first.new_range().start..last.new_range().end;
-        let changed_old: Vec<usize> =
-            group.iter().filter(|op| op.tag() != similar::DiffTag::Equal).flat_map(|op| op.old_range()).collect();
+        let changed_old: Vec<usize> = group
+            .iter()
+            .filter(|op| op.tag() != similar::DiffTag::Equal)
+            .flat_map(similar::DiffOp::old_range)
+            .collect();
         let (from, to) = match (changed_old.first(), changed_old.last()) {
             (Some(a), Some(b)) => (*a + 1, *b + 1),
             _ => (old.start + 1, old.end),

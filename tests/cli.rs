@@ -420,8 +420,7 @@ fn the_plan_between_two_dates_lists_the_paragraphs_that_change() {
     let output = declass(&["diff", "--as-of", "2017-12-31", "--against-date", "2018-03-10", SEED_LIKE]);
     assert_eq!(code(&output), 1);
     let text = stdout(&output);
-    let paragraphs: Vec<&str> =
-        text.lines().filter(|l| l.trim_start().split_whitespace().nth(1) == Some("paragraph")).collect();
+    let paragraphs: Vec<&str> = text.lines().filter(|l| l.split_whitespace().nth(1) == Some("paragraph")).collect();
     assert_eq!(paragraphs.len(), 5, "{text}");
     assert!(paragraphs.iter().all(|l| l.contains("redact → release")));
     assert!(text.contains("RELEASE IN PART → RELEASE IN FULL"));

@@ -1,6 +1,8 @@
 //! The engine over hand-made document models: every declassification instruction kind of
 //! DESIGN §2.4, the precedence of outcomes, and the fail-closed cases.
 
+use std::fmt::Write as _;
+
 use chrono::NaiveDate;
 use declass::engine::{DocumentOutcome, Explain, LapseDate, evaluate, evaluate_with};
 use declass::model::{
@@ -36,7 +38,7 @@ fn model(
         .enumerate()
         .map(|(i, (kind, marking))| {
             let start = source.len();
-            source.push_str(&format!("portion {i} text\n"));
+            let _ = writeln!(source, "portion {i} text");
             Portion {
                 kind,
                 number: (kind == PortionKind::Paragraph).then(|| (i + 1).to_string()),
@@ -74,12 +76,15 @@ fn one_paragraph(kind: DeclKind, decl_date: Option<NaiveDate>, created: Option<N
     model(Some(Level::C), kind, decl_date, created, vec![(PortionKind::Paragraph, Some(mark(Level::C)))])
 }
 
+/// (kind, DECL date, origin, expected lapse, needs review)
+type Row = (DeclKind, Option<NaiveDate>, Option<NaiveDate>, LapseDate, bool);
+
 #[test]
 fn every_instruction_kind_lapses_as_design_2_4_says() {
     let origin = Some(date(2008, 2, 15));
     let y25 = date(2033, 12, 31);
     // (kind, DECL date, origin, expected lapse, needs review)
-    let table: Vec<(DeclKind, Option<NaiveDate>, Option<NaiveDate>, LapseDate, bool)> = vec![
+    let table: Vec<Row> = vec![
         (DeclKind::Date, Some(date(2018, 2, 15)), origin, LapseDate::On(date(2018, 2, 15)), false),
         // An explicit date later than the automatic date is capped at it.
         (DeclKind::Date, Some(date(2045, 1, 1)), origin, LapseDate::On(y25), false),

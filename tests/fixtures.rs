@@ -105,11 +105,10 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
     let outputs = match declass::parse::parse_bytes(&bytes) {
         Ok(doc) => {
             let decisions = engine::evaluate(&doc, &policy, as_of);
-            if let Some(expected) = &case.expect.outcome {
-                if decisions.outcome.name() != expected {
-                    problems
-                        .push(format!("{name}: outcome is {}, case.toml expects {expected}", decisions.outcome.name()));
-                }
+            if let Some(expected) = &case.expect.outcome
+                && decisions.outcome.name() != expected
+            {
+                problems.push(format!("{name}: outcome is {}, case.toml expects {expected}", decisions.outcome.name()));
             }
             for expect in &case.expect.portion {
                 let decision = doc

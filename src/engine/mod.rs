@@ -262,10 +262,8 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
         match check(facts, portion, level, rule) {
             Ok(()) if rule.scope == Scope::Matches => {
                 let found = matched_spans(rule, text, portion.span.start);
-                if found.is_empty() {
-                    if explain == Explain::Yes {
-                        why_not.push((rule.id.clone(), "its expression matches nothing in this portion".to_owned()));
-                    }
+                if found.is_empty() && explain == Explain::Yes {
+                    why_not.push((rule.id.clone(), "its expression matches nothing in this portion".to_owned()));
                 }
                 for span in found {
                     spans.push(SpanRedaction { span, labels: rule_labels(facts, rule), rules: vec![rule.id.clone()] });
@@ -348,17 +346,17 @@ fn list<T: fmt::Display>(items: &[T]) -> String {
 fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule) -> Result<(), String> {
     let when: &When = &rule.when;
     let doc = facts.doc;
-    if let Some(kinds) = &when.kinds {
-        if !kinds.iter().any(|k| k.selects(portion.kind)) {
-            let names: Vec<String> = kinds
-                .iter()
-                .map(|k| match k {
-                    KindSelector::Kind(kind) => kind.name().to_owned(),
-                    KindSelector::HeaderLine => "header_line".to_owned(),
-                })
-                .collect();
-            return Err(format!("kind is {}, not {}", portion.kind, names.join(" or ")));
-        }
+    if let Some(kinds) = &when.kinds
+        && !kinds.iter().any(|k| k.selects(portion.kind))
+    {
+        let names: Vec<String> = kinds
+            .iter()
+            .map(|k| match k {
+                KindSelector::Kind(kind) => kind.name().to_owned(),
+                KindSelector::HeaderLine => "header_line".to_owned(),
+            })
+            .collect();
+        return Err(format!("kind is {}, not {}", portion.kind, names.join(" or ")));
     }
     if let Some(levels) = &when.levels {
         match level {
@@ -367,12 +365,12 @@ fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule
             None => return Err("the level is not known".to_owned()),
         }
     }
-    if let Some(marked) = when.marked {
-        if portion.marking.is_some() != marked {
-            return Err(
-                if marked { "the portion has no mark of its own" } else { "the portion has its own mark" }.to_owned()
-            );
-        }
+    if let Some(marked) = when.marked
+        && portion.marking.is_some() != marked
+    {
+        return Err(
+            if marked { "the portion has no mark of its own" } else { "the portion has its own mark" }.to_owned()
+        );
     }
     if let Some(controls) = &when.controls {
         let portion_controls = portion
@@ -385,82 +383,81 @@ fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule
             return Err(format!("none of the controls {} is present", list(controls)));
         }
     }
-    if let Some(orders) = &when.orders {
-        if !doc.order.as_ref().is_some_and(|o| orders.contains(o)) {
-            return Err(format!("the order cited is {}, not {}", doc.order.as_deref().unwrap_or("none"), list(orders)));
-        }
+    if let Some(orders) = &when.orders
+        && !doc.order.as_ref().is_some_and(|o| orders.contains(o))
+    {
+        return Err(format!("the order cited is {}, not {}", doc.order.as_deref().unwrap_or("none"), list(orders)));
     }
-    if let Some(instructions) = &when.instructions {
-        if !instructions.contains(&doc.decl.kind) {
-            return Err(format!("the instruction is {}, not {}", doc.decl.kind, list(instructions)));
-        }
+    if let Some(instructions) = &when.instructions
+        && !instructions.contains(&doc.decl.kind)
+    {
+        return Err(format!("the instruction is {}, not {}", doc.decl.kind, list(instructions)));
     }
-    if let Some(lapsed) = when.lapsed {
-        if facts.lapsed != lapsed {
-            return Err(if lapsed {
-                format!("the classification has not lapsed as of {}", facts.as_of)
-            } else {
-                format!("the classification has lapsed as of {}", facts.as_of)
-            });
-        }
+    if let Some(lapsed) = when.lapsed
+        && facts.lapsed != lapsed
+    {
+        return Err(if lapsed {
+            format!("the classification has not lapsed as of {}", facts.as_of)
+        } else {
+            format!("the classification has lapsed as of {}", facts.as_of)
+        });
     }
-    if let Some(review) = when.needs_review {
-        if facts.lapse.needs_review != review {
-            return Err(if review {
-                "the instruction does not call for review"
-            } else {
-                "the instruction calls for review"
-            }
-            .to_owned());
+    if let Some(review) = when.needs_review
+        && facts.lapse.needs_review != review
+    {
+        return Err(if review {
+            "the instruction does not call for review"
+        } else {
+            "the instruction calls for review"
         }
+        .to_owned());
     }
-    if let Some(min) = when.age_min {
-        if !facts.age.is_some_and(|a| a >= min) {
-            return Err(facts.age.map_or_else(
-                || "the document's age is unknown".to_owned(),
-                |a| format!("the document is {a} years old, less than {min}"),
-            ));
-        }
+    if let Some(min) = when.age_min
+        && facts.age.is_none_or(|a| a < min)
+    {
+        return Err(facts.age.map_or_else(
+            || "the document's age is unknown".to_owned(),
+            |a| format!("the document is {a} years old, less than {min}"),
+        ));
     }
-    if let Some(below) = when.age_below {
-        if !facts.age.is_some_and(|a| a < below) {
-            return Err(facts.age.map_or_else(
-                || "the document's age is unknown".to_owned(),
-                |a| format!("the document is {a} years old, not less than {below}"),
-            ));
-        }
+    if let Some(below) = when.age_below
+        && facts.age.is_none_or(|a| a >= below)
+    {
+        return Err(facts.age.map_or_else(
+            || "the document's age is unknown".to_owned(),
+            |a| format!("the document is {a} years old, not less than {below}"),
+        ));
     }
-    if let Some(reasons) = &when.reasons {
-        if !doc.reasons.letters.iter().any(|l| reasons.contains(l)) {
-            return Err(format!("none of the reasons {} is cited", list(reasons)));
-        }
+    if let Some(reasons) = &when.reasons
+        && !doc.reasons.letters.iter().any(|l| reasons.contains(l))
+    {
+        return Err(format!("none of the reasons {} is cited", list(reasons)));
     }
-    if let Some(tags) = &when.tags {
-        if !doc.tags.iter().any(|t| tags.contains(t)) {
-            return Err(format!("none of the tags {} is present", list(tags)));
-        }
+    if let Some(tags) = &when.tags
+        && !doc.tags.iter().any(|t| tags.contains(t))
+    {
+        return Err(format!("none of the tags {} is present", list(tags)));
     }
-    if let Some(known) = when.origin_known {
-        if doc.created.is_some() != known {
-            return Err(if known { "the origin date is unknown" } else { "the origin date is known" }.to_owned());
-        }
+    if let Some(known) = when.origin_known
+        && doc.created.is_some() != known
+    {
+        return Err(if known { "the origin date is unknown" } else { "the origin date is known" }.to_owned());
     }
-    if let Some(from) = when.origin_from {
-        if !doc.created.is_some_and(|o| o >= from) {
-            return Err(format!("the origin is not on or after {from}"));
-        }
+    if let Some(from) = when.origin_from
+        && doc.created.is_none_or(|o| o < from)
+    {
+        return Err(format!("the origin is not on or after {from}"));
     }
-    if let Some(before) = when.origin_before {
-        if !doc.created.is_some_and(|o| o < before) {
-            return Err(format!("the origin is not before {before}"));
-        }
+    if let Some(before) = when.origin_before
+        && doc.created.is_none_or(|o| o >= before)
+    {
+        return Err(format!("the origin is not before {before}"));
     }
-    if rule.scope == Scope::Portion {
-        if let Some(re) = &when.matches {
-            if !re.is_match(doc.text(portion.span)) {
-                return Err("its expression does not match the portion's text".to_owned());
-            }
-        }
+    if rule.scope == Scope::Portion
+        && let Some(re) = &when.matches
+        && !re.is_match(doc.text(portion.span))
+    {
+        return Err("its expression does not match the portion's text".to_owned());
     }
     Ok(())
 }

@@ -421,12 +421,12 @@ impl<'s> Builder<'s> {
             }
             LineKind::Ref => {
                 // `REF: … CLASSIFIED BY: …` glued on one line.
-                if let Some((at, found)) = lines::find_glued_field(line.span, self.source) {
-                    if found.iter().any(|f| matches!(f.value, Field::ClassifiedBy)) {
-                        self.open(Open::new(PortionKind::Ref, Span::new(line.span.start, at)));
-                        self.fields(Span::new(at, line.span.end), PortionKind::Ref, &found);
-                        return;
-                    }
+                if let Some((at, found)) = lines::find_glued_field(line.span, self.source)
+                    && found.iter().any(|f| matches!(f.value, Field::ClassifiedBy))
+                {
+                    self.open(Open::new(PortionKind::Ref, Span::new(line.span.start, at)));
+                    self.fields(Span::new(at, line.span.end), PortionKind::Ref, &found);
+                    return;
                 }
                 self.open(Open::new(PortionKind::Ref, line.span));
             }
@@ -658,21 +658,21 @@ impl<'s> Builder<'s> {
         let text = self.text(span);
         // Fields glued into a front-matter line: `DEPT FOR WHA/BSC E.O. 12958: DECL: …`.
         let in_subject = self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Subject);
-        if !self.main_text_started && !in_subject {
-            if let Some((at, found)) = lines::find_glued_field(span, self.source) {
-                if self.decl.is_none() || found.iter().all(|f| matches!(f.value, Field::ClassifiedBy)) {
-                    let lead = if self.open.as_ref().is_some_and(Open::is_block) {
-                        self.extend(Span::new(span.start, at), true);
-                        None
-                    } else {
-                        Some(PortionKind::Text)
-                    };
-                    self.close();
-                    let lead_span = if lead.is_some() { span } else { Span::new(at, span.end) };
-                    self.fields(lead_span, PortionKind::Text, &found);
-                    return;
-                }
-            }
+        if !self.main_text_started
+            && !in_subject
+            && let Some((at, found)) = lines::find_glued_field(span, self.source)
+            && (self.decl.is_none() || found.iter().all(|f| matches!(f.value, Field::ClassifiedBy)))
+        {
+            let lead = if self.open.as_ref().is_some_and(Open::is_block) {
+                self.extend(Span::new(span.start, at), true);
+                None
+            } else {
+                Some(PortionKind::Text)
+            };
+            self.close();
+            let lead_span = if lead.is_some() { span } else { Span::new(at, span.end) };
+            self.fields(lead_span, PortionKind::Text, &found);
+            return;
         }
         // A heading glued to its rule: `COMMENT ---------`.
         let trimmed = text.trim();

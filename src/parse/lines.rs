@@ -136,7 +136,7 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
                     match line.as_rule() {
                         Rule::text_run => split_run(span, source, &mut out.lines),
                         Rule::text_line => {
-                            out.lines.push(Line { kind: text_kind(span, source), span, in_header: false })
+                            out.lines.push(Line { kind: text_kind(span, source), span, in_header: false });
                         }
                         _ => out.lines.push(Line { kind: body_line(line, source, 0), span, in_header: false }),
                     }
@@ -170,19 +170,20 @@ fn split_run(run: Span, source: &str, lines: &mut Vec<Line>) {
 /// field, caveat or banner word in mixed or lower case, read again with every structured shape.
 fn text_kind(span: Span, source: &str) -> LineKind {
     let line = source.get(span.start..span.end).unwrap_or("");
-    if starts_with_structured_word(line) {
-        if let Some(kind) = reread(span, source) {
-            return kind;
-        }
+    if starts_with_structured_word(line)
+        && let Some(kind) = reread(span, source)
+    {
+        return kind;
     }
     let trimmed = line.trim_end().trim_end_matches('\\').trim_end();
     let ends_in_digits = trimmed.len() >= 3 && trimmed.as_bytes()[trimmed.len() - 3..].iter().all(u8::is_ascii_digit);
-    if ends_in_digits && trimmed.len() < 60 && (trimmed.contains(" OF ") || trimmed.contains(" of ")) {
-        if let Ok(mut pairs) = DocumentParser::parse(Rule::page_marker_line, line) {
-            if pairs.next().is_some() {
-                return LineKind::PageMarker;
-            }
-        }
+    if ends_in_digits
+        && trimmed.len() < 60
+        && (trimmed.contains(" OF ") || trimmed.contains(" of "))
+        && let Ok(mut pairs) = DocumentParser::parse(Rule::page_marker_line, line)
+        && pairs.next().is_some()
+    {
+        return LineKind::PageMarker;
     }
     LineKind::Text
 }
@@ -385,19 +386,19 @@ fn field_sequence(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Vec<Loca
                             out.extend(glued_tail(span_of(&glued, offset), source));
                         }
                     } else {
-                        push_field(glued, offset, &mut out);
+                        push_field(&glued, offset, &mut out);
                     }
                 }
             }
-            _ => push_field(inner, offset, &mut out),
+            _ => push_field(&inner, offset, &mut out),
         }
     }
     out
 }
 
-fn push_field(pair: Pair<'_, Rule>, offset: usize, out: &mut Vec<Located<Field>>) {
-    let span = span_of(&pair, offset);
-    if let Some(value) = field(&pair, offset) {
+fn push_field(pair: &Pair<'_, Rule>, offset: usize, out: &mut Vec<Located<Field>>) {
+    let span = span_of(pair, offset);
+    if let Some(value) = field(pair, offset) {
         out.push(Located { value, span });
     }
 }
@@ -534,10 +535,10 @@ pub(crate) fn classified_by_block(block: Span, source: &str) -> Option<(String, 
         }
     }
     // `CLASSIFIED BY: X, REASON 1.5 (D)` may also put the reasons before a glued tail.
-    if reasons.letters.is_empty() {
-        if let Some(found) = find_reasons(text) {
-            reasons = found;
-        }
+    if reasons.letters.is_empty()
+        && let Some(found) = find_reasons(text)
+    {
+        reasons = found;
     }
     Some((classifier, reasons))
 }

@@ -10,7 +10,7 @@
 pub mod diagnostic;
 pub mod file;
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -355,7 +355,10 @@ impl Policy {
 /// SHA-256 of `text`, lower-case hex.
 #[must_use]
 pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(text.as_bytes()).iter().fold(String::with_capacity(64), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 fn span_of<T>(value: &Spanned<T>) -> Span {
@@ -506,19 +509,18 @@ fn names<T>(
     let list = value?;
     let mut out = Vec::new();
     for item in list.get_ref() {
-        match read(item.get_ref()) {
-            Some(found) => out.push(found),
-            None => {
-                let mut d = Diagnostic::new(code, format!("unknown {what} `{}`", item.get_ref()), Some(span_of(item)));
-                d = match diagnostic::did_you_mean(item.get_ref(), known.iter().copied()) {
-                    Some(near) => d.with_hint(format!("did you mean `{near}`?")),
-                    None => d.with_hint(format!(
-                        "{what}s are {}",
-                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                    )),
-                };
-                errors.push(d);
-            }
+        if let Some(found) = read(item.get_ref()) {
+            out.push(found);
+        } else {
+            let mut d = Diagnostic::new(code, format!("unknown {what} `{}`", item.get_ref()), Some(span_of(item)));
+            d = match diagnostic::did_you_mean(item.get_ref(), known.iter().copied()) {
+                Some(near) => d.with_hint(format!("did you mean `{near}`?")),
+                None => d.with_hint(format!(
+                    "{what}s are {}",
+                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                )),
+            };
+            errors.push(d);
         }
     }
     Some(out)
@@ -596,13 +598,8 @@ fn compile_when(when: &WhenFile, errors: &mut Vec<Diagnostic>) -> When {
         Ok(re) => Some(re),
         Err(e) => {
             let detail = e.to_string();
-            let last = detail
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .last()
-                .unwrap_or("")
-                .trim()
-                .trim_start_matches("error: ");
+            let last =
+                detail.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().trim_start_matches("error: ");
             errors.push(Diagnostic::new(
                 Code::P011,
                 format!("the expression does not compile: {}", lower_first(last)),

@@ -5,6 +5,8 @@
 //! expected against actual. `UPDATE_GOLDEN=1 cargo test --test fixtures` rewrites the golden
 //! files; it never writes when `CI` is set.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -130,7 +132,9 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
                     ));
                 }
             }
-            problems.extend(leaks(&name, &doc, &decisions, &policy));
+            problems.extend(
+                common::release_violations(&doc, &decisions, &policy).into_iter().map(|p| format!("{name}: {p}")),
+            );
             outputs(&doc, &decisions, &policy)
         }
         Err(error) => BTreeMap::from([("error.txt", format!("input.txt:{error}\n"))]),
@@ -149,59 +153,6 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
         }
     }
     problems
-}
-
-/// The no-leak invariant on one document: no word 6-gram of a redacted portion or span (or
-/// the whole text of a short one) appears in the release more often than in the released
-/// parts of the input.
-fn leaks(name: &str, doc: &Document, decisions: &Decisions, policy: &Policy) -> Vec<String> {
-    let release = render::release::release_text(doc, decisions, policy, &render::release::StampOptions::default());
-    let mut redacted = Vec::new();
-    for (portion, decision) in doc.portions.iter().zip(&decisions.portions) {
-        if decision.outcome != declass::policy::Outcome::Release {
-            redacted.push(portion.span);
-        }
-        redacted.extend(decision.spans.iter().map(|s| s.span));
-    }
-    let released_input = {
-        let mut text = String::new();
-        let mut at = 0;
-        let mut sorted = redacted.clone();
-        sorted.sort();
-        for span in sorted {
-            if span.start >= at {
-                text.push_str(&doc.source[at..span.start]);
-                text.push('\n');
-                at = span.end;
-            }
-        }
-        text.push_str(&doc.source[at..]);
-        text
-    };
-    let mut problems = Vec::new();
-    for span in redacted {
-        for gram in grams(doc.text(span)) {
-            if count(&release, &gram) > count(&released_input, &gram) {
-                problems.push(format!("{name}: redacted text `{gram}` appears in the release"));
-            }
-        }
-    }
-    problems
-}
-
-/// Word 6-grams of a text, or the whole text when it is shorter.
-fn grams(text: &str) -> Vec<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() < 6 {
-        let whole = words.join(" ");
-        return if whole.len() >= 4 { vec![whole] } else { Vec::new() };
-    }
-    words.windows(6).map(|w| w.join(" ")).collect()
-}
-
-fn count(haystack: &str, needle: &str) -> usize {
-    let flat = haystack.split_whitespace().collect::<Vec<_>>().join(" ");
-    flat.matches(needle).count()
 }
 
 #[test]

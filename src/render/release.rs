@@ -70,7 +70,8 @@ fn placeholder(portion: &Portion, labels: &[String]) -> String {
         (PortionKind::Subject, _) => out.push_str("SUBJECT: "),
         _ => {}
     }
-    if let Some(mark) = &portion.marking {
+    // A recognised mark is a marking, not content; an unrecognised one might be words.
+    if let Some(mark) = portion.marking.as_ref().filter(|m| m.is_recognized()) {
         let _ = write!(out, "{} ", mark.raw.trim());
     }
     let labels = placeholder_labels(labels);

@@ -100,3 +100,141 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The no-leak invariants of a release (DESIGN §6): returns every violation found.
+///
+/// 1. No word 6-gram of a redacted portion or span (or the whole text of a short one) appears
+///    in the release output more often than in the released parts of the input.
+/// 2. Walking input and output together: every byte outside the redacted spans is copied
+///    unchanged, and each redacted span is replaced by a placeholder made only of a number,
+///    a mark and labels (`3. (C) [B1 1.4(B),1.4(D)]`, `[B6]`). Released portions therefore
+///    appear verbatim, and the output minus stamp and placeholders is the input minus the
+///    redacted portions.
+pub fn release_violations(
+    doc: &declass::model::Document,
+    decisions: &declass::engine::Decisions,
+    policy: &declass::policy::Policy,
+) -> Vec<String> {
+    use declass::engine::DocumentOutcome;
+    use declass::policy::Outcome;
+    let options = declass::render::release::StampOptions::default();
+    let release = declass::render::release::release_text(doc, decisions, policy, &options);
+    let mut redacted: Vec<declass::model::Span> = Vec::new();
+    for (portion, decision) in doc.portions.iter().zip(&decisions.portions) {
+        if decision.outcome == Outcome::Release {
+            redacted.extend(decision.spans.iter().map(|s| s.span));
+        } else {
+            redacted.push(portion.span);
+        }
+    }
+    redacted.sort();
+    let mut problems = Vec::new();
+    let withdrawn = matches!(decisions.outcome, DocumentOutcome::DenyInFull | DocumentOutcome::Review);
+    // The release without its placeholders, checked against the input piece by piece.
+    let mut without_placeholders = String::new();
+    let mut released_input = String::new();
+    if withdrawn {
+        without_placeholders.push_str(&release);
+    } else {
+        let Some(body_at) =
+            release.find("\n========================================================================\n")
+        else {
+            problems.push("the release has no stamp".to_owned());
+            return problems;
+        };
+        without_placeholders.push_str(&release[..body_at + 74]);
+        let body = &release[body_at + 74..];
+        let mut input_at = 0;
+        let mut output_at = 0;
+        for span in &redacted {
+            if span.start < input_at {
+                continue;
+            }
+            let kept = &doc.source[input_at..span.start];
+            if !body[output_at..].starts_with(kept) {
+                problems.push(format!("text before byte {} is not copied unchanged", span.start));
+                return problems;
+            }
+            without_placeholders.push_str(kept);
+            without_placeholders.push('\n');
+            released_input.push_str(kept);
+            released_input.push('\n');
+            output_at += kept.len();
+            let rest = &body[output_at..];
+            let Some(close) = rest.find(']') else {
+                problems.push(format!("no placeholder at byte {}", span.start));
+                return problems;
+            };
+            let placeholder = &rest[..=close];
+            if !is_placeholder(placeholder) {
+                problems.push(format!("`{placeholder}` is not a placeholder"));
+                return problems;
+            }
+            output_at += placeholder.len();
+            input_at = span.end;
+        }
+        if body[output_at..] != doc.source[input_at..] {
+            problems.push("the end of the document is not copied unchanged".to_owned());
+        }
+        without_placeholders.push_str(&body[output_at..]);
+        released_input.push_str(&doc.source[input_at..]);
+    }
+    let out_grams = gram_counts(&without_placeholders);
+    let in_grams = gram_counts(&released_input);
+    for span in &redacted {
+        for gram in grams(doc.text(*span)) {
+            let out = out_grams.get(&gram).copied().unwrap_or(0) + short_count(&without_placeholders, &gram);
+            let input = in_grams.get(&gram).copied().unwrap_or(0) + short_count(&released_input, &gram);
+            if out > input {
+                problems.push(format!("redacted text `{gram}` appears in the release"));
+            }
+        }
+    }
+    problems
+}
+
+/// A placeholder: optional number (`3. `, `A. `, `-- `, `SUBJECT: `), optional mark, labels.
+fn is_placeholder(text: &str) -> bool {
+    let rest = text
+        .split_once(". ")
+        .filter(|(n, _)| !n.is_empty() && n.len() <= 4 && n.chars().all(char::is_alphanumeric))
+        .map_or(text, |(_, r)| r);
+    let rest = rest.strip_prefix("-- ").or_else(|| rest.strip_prefix("SUBJECT: ")).unwrap_or(rest);
+    let rest = match rest.strip_prefix('(') {
+        Some(mark) => match mark.split_once(") ") {
+            Some((inner, after)) if inner.len() <= 80 && !inner.contains('\n') => after,
+            _ => return false,
+        },
+        None => rest,
+    };
+    let Some(labels) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else { return false };
+    labels == "REDACTED" || labels.split([' ', ',']).all(|l| declass::policy::is_valid_label(l))
+}
+
+/// Word 6-grams of a text, or the whole text when it has fewer than six words.
+pub fn grams(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() < 6 {
+        let whole = words.join(" ");
+        return if whole.len() >= 4 { vec![whole] } else { Vec::new() };
+    }
+    words.windows(6).map(|w| w.join(" ")).collect()
+}
+
+fn gram_counts(text: &str) -> HashMap<String, usize> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut counts = HashMap::new();
+    for window in words.windows(6) {
+        *counts.entry(window.join(" ")).or_default() += 1;
+    }
+    counts
+}
+
+/// Occurrences of a short gram (fewer than six words), counted on the text with its
+/// whitespace normalised; six-word grams are counted by `gram_counts`.
+fn short_count(text: &str, gram: &str) -> usize {
+    if gram.split(' ').count() >= 6 {
+        return 0;
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ").matches(gram).count()
+}

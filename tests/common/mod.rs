@@ -208,7 +208,7 @@ fn is_placeholder(text: &str) -> bool {
         None => rest,
     };
     let Some(labels) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else { return false };
-    labels == "REDACTED" || labels.split([' ', ',']).all(|l| declass::policy::is_valid_label(l))
+    labels == "REDACTED" || labels.split([' ', ',']).all(declass::policy::is_valid_label)
 }
 
 /// Word 6-grams of a text, or the whole text when it has fewer than six words.

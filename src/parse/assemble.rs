@@ -817,7 +817,9 @@ fn continued_tags(line: &str, after_comma: bool) -> Option<Vec<String>> {
 
 /// Whether a line mentions `classified by` in any case.
 fn contains_classified_by(text: &str) -> bool {
-    text.as_bytes().windows(13).any(|w| w.eq_ignore_ascii_case(b"classified by"))
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'c', b'C', bytes)
+        .any(|i| bytes.len() >= i + 13 && bytes[i..i + 13].eq_ignore_ascii_case(b"classified by"))
 }
 
 /// A signer line: one to three capitalised words, no digits or sentence punctuation.

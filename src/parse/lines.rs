@@ -175,6 +175,11 @@ fn text_kind(span: Span, source: &str) -> LineKind {
     {
         return kind;
     }
+    // A page marker ends in three digits (before trailing blanks or a continuation backslash).
+    let last = line.bytes().rev().find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\\'));
+    if !last.is_some_and(|b| b.is_ascii_digit()) {
+        return LineKind::Text;
+    }
     let trimmed = line.trim_end().trim_end_matches('\\').trim_end();
     let ends_in_digits = trimmed.len() >= 3 && trimmed.as_bytes()[trimmed.len() - 3..].iter().all(u8::is_ascii_digit);
     if ends_in_digits
@@ -191,36 +196,22 @@ fn text_kind(span: Span, source: &str) -> LineKind {
 /// Whether a line that the grammar took for prose starts with a word that begins a structured
 /// line in mixed or lower case (`Classified By:`, `Subject:`, `sipdis`, `o (C)`).
 fn starts_with_structured_word(line: &str) -> bool {
-    const WORDS: [&str; 22] = [
-        "classified",
-        "subject",
-        "subj",
-        "tags",
-        "tag:",
-        "tas:",
-        "ref",
-        "reason",
-        "derived",
-        "declassify",
-        "sipdis",
-        "sensitive",
-        "noforn",
-        "eo 1",
-        "eo:",
-        "e.o",
-        "o (",
-        "s e c",
-        "c o n",
-        "u n c",
-        "t o p",
-        "date:",
-    ];
-    let bytes = line.as_bytes();
+    let bytes = line.trim_start().as_bytes();
     let Some(first) = bytes.first() else { return false };
-    if !matches!(first.to_ascii_lowercase(), b'c' | b's' | b't' | b'r' | b'd' | b'n' | b'e' | b'o' | b'u') {
-        return false;
-    }
-    WORDS.iter().any(|w| bytes.len() >= w.len() && bytes[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
+    // Words by initial, so that most lines are dismissed by their first byte.
+    let words: &[&str] = match first.to_ascii_lowercase() {
+        b'c' => &["classified", "c o n"],
+        b's' => &["subject", "subj", "sipdis", "sensitive", "s e c"],
+        b't' => &["tags", "tag:", "tas:", "t o p"],
+        b'r' => &["ref", "reason"],
+        b'd' => &["derived", "declassify", "date:"],
+        b'n' => &["noforn"],
+        b'e' => &["eo 1", "eo:", "e.o"],
+        b'o' => &["o ("],
+        b'u' => &["u n c"],
+        _ => return false,
+    };
+    words.iter().any(|w| bytes.len() >= w.len() && bytes[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// Re-reads a text line that starts with a field word in a case the fast path takes for prose

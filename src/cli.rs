@@ -80,6 +80,62 @@ pub enum Command {
     /// changes and the portions whose decision changes, with counts by change. Exit status 1
     /// when anything changes, 0 when nothing does.
     Diff(DiffArgs),
+    /// Check policy files: syntax, meaning, their own tests and rule coverage.
+    ///
+    /// Reports syntax and schema errors with `path:line:col`, the offending line and a caret;
+    /// unknown levels, controls, kinds and labels (with "did you mean"); invalid dates and
+    /// expressions; duplicate ids; rules that can never fire or are shadowed; releases of what
+    /// never lapses by date; and warnings for suspicious constructs. Every finding has a
+    /// stable code (`declass check --explain P004`). Then it runs the policy's `[[test]]`
+    /// cases and reports which rules no test exercises. Exit status: 0 clean, 1 findings,
+    /// 2 could not run.
+    Check(CheckArgs),
+    /// Put policy files in a stable layout (key order, table order), keeping comments.
+    Fmt(FmtArgs),
+}
+
+/// Output formats of `declass check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Caret diagnostics and a summary, for people.
+    Text,
+    /// One JSON document.
+    Json,
+    /// GitHub workflow annotations (`::error file=…`).
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+/// `declass check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Policy files, or directories holding them (`*.toml`).
+    #[arg(value_name = "PATH", required_unless_present = "explain")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Fail (exit 1) when the tests exercise less than N percent of a policy's rules.
+    #[arg(long, value_name = "N")]
+    pub min_coverage: Option<f64>,
+    /// Explain a diagnostic code (`P004`), or `all` codes.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+}
+
+/// `declass fmt`.
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// Policy files, or directories holding them (`*.toml`).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; list the files that are not formatted and exit 1 if there are any.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `declass release`.
@@ -230,6 +286,8 @@ pub fn run() -> ExitCode {
         Command::Report(args) => report_command(&args),
         Command::Release(args) => release_command(&args),
         Command::Diff(args) => diff_command(&args),
+        Command::Check(args) => check_command(&args),
+        Command::Fmt(args) => fmt_command(&args),
     })
 }
 
@@ -646,6 +704,149 @@ fn diff_command(args: &DiffArgs) -> u8 {
     if failed {
         EXIT_ERROR
     } else if changed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Policy files named on the command line: files as given, `*.toml` in directories.
+fn policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, bool) {
+    let (inputs, failed) = expand_inputs(&InputArgs { paths: paths.to_vec(), jobs: None });
+    let mut files: Vec<PathBuf> = Vec::new();
+    for (input, given) in inputs.into_iter().map(|i| (i.clone(), i)) {
+        if let Input::File(path) = input {
+            let named = paths.contains(&path);
+            if named || path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        } else {
+            eprintln!("{}: error: policies cannot be read from standard input", given.display_name());
+        }
+    }
+    (files, failed)
+}
+
+fn explain_codes(which: &str) -> u8 {
+    let codes: Vec<crate::policy::Code> = if which.eq_ignore_ascii_case("all") {
+        crate::policy::Code::ALL.to_vec()
+    } else {
+        crate::policy::Code::ALL.iter().copied().filter(|c| c.name().eq_ignore_ascii_case(which)).collect()
+    };
+    if codes.is_empty() {
+        eprintln!("error: unknown diagnostic code `{which}`; codes are P001–P021 and P101–P108, or `all`");
+        return EXIT_ERROR;
+    }
+    let mut out = Output::new();
+    for code in codes {
+        let (what, why, example) = code.documentation();
+        out.write(&format!("{code} ({}): {what}\n  why: {why}\n  example:\n", code.severity().name()));
+        for line in example.lines() {
+            out.write(&format!("    {line}\n"));
+        }
+        out.write("\n");
+    }
+    out.flush();
+    EXIT_OK
+}
+
+fn check_command(args: &CheckArgs) -> u8 {
+    if let Some(which) = &args.explain {
+        return explain_codes(which);
+    }
+    let (files, mut failed) = policy_files(&args.paths);
+    if files.is_empty() {
+        eprintln!(
+            "error: no policy files (`*.toml`) found in {}",
+            args.paths.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
+        );
+        return EXIT_ERROR;
+    }
+    let mut checked = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        match std::fs::read_to_string(&file) {
+            Ok(source) => {
+                let report = crate::policy::check::check(&source, Some(&file));
+                checked.push(render::check::Checked { path: name, source, report });
+            }
+            Err(e) => {
+                eprintln!("{name}: error: cannot read the policy: {}", input::lower_first(&e.to_string()));
+                failed = true;
+            }
+        }
+    }
+    let text = match args.format {
+        CheckFormat::Text => render::check::to_text(&checked),
+        CheckFormat::Json => render::check::to_json(&checked),
+        CheckFormat::Github => render::check::to_github(&checked),
+        CheckFormat::Sarif => render::check::to_sarif(&checked),
+    };
+    let mut out = Output::new();
+    out.write(&text);
+    let totals = render::check::totals(&checked);
+    let mut findings = totals.errors > 0 || args.deny_warnings && totals.warnings > 0;
+    if let Some(min) = args.min_coverage {
+        for c in &checked {
+            if let Some(coverage) = c.report.coverage.as_ref().filter(|cov| cov.percent() < min) {
+                eprintln!(
+                    "{}: error: the tests exercise {:.0}% of the rules, below --min-coverage {min}",
+                    c.path,
+                    coverage.percent()
+                );
+                findings = true;
+            }
+        }
+    }
+    out.flush();
+    if failed {
+        EXIT_ERROR
+    } else if findings {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn fmt_command(args: &FmtArgs) -> u8 {
+    let (files, mut failed) = policy_files(&args.paths);
+    let mut unformatted = false;
+    let mut out = Output::new();
+    for file in files {
+        let name = file.display().to_string();
+        let source = match std::fs::read_to_string(&file) {
+            Ok(source) => source,
+            Err(e) => {
+                eprintln!("{name}: error: cannot read the policy: {}", input::lower_first(&e.to_string()));
+                failed = true;
+                continue;
+            }
+        };
+        let formatted = match crate::policy::format::format_policy(&source) {
+            Ok(formatted) => formatted,
+            Err(message) => {
+                eprintln!("{name}: error: not TOML: {}", message.trim());
+                failed = true;
+                continue;
+            }
+        };
+        if formatted == source {
+            continue;
+        }
+        unformatted = true;
+        if args.check {
+            out.write(&format!("{name}: not formatted\n"));
+        } else if let Err(e) = write_atomically(&file, &formatted) {
+            eprintln!("{name}: error: cannot write: {}", input::lower_first(&e.to_string()));
+            failed = true;
+        } else {
+            out.write(&format!("{name}: formatted\n"));
+        }
+    }
+    out.flush();
+    if failed {
+        EXIT_ERROR
+    } else if args.check && unformatted {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -465,7 +465,7 @@ pub struct Classification {
     pub source: ClassificationSource,
 }
 
-/// Kinds of declassification instruction (DESIGN §2.4).
+/// Kinds of declassification instruction (see the README, "When a classification lapses").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DeclKind {
     /// An explicit date set by the classifier.

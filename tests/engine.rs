@@ -1,5 +1,5 @@
 //! The engine over hand-made document models: every declassification instruction kind of
-//! DESIGN §2.4, the precedence of outcomes, and the fail-closed cases.
+//! the lapse table, the precedence of outcomes, and the fail-closed cases.
 
 use std::fmt::Write as _;
 

@@ -1,4 +1,5 @@
-//! When a document's classification lapses (DESIGN §2.4), and which clause decides it.
+//! When a document's classification lapses, and which clause decides it (the table "When a
+//! classification lapses" of the README).
 //!
 //! `origin` is the document date. `Y25` is 31 December of the origin year plus 25 (likewise
 //! `Y50`, `Y75`). The order cited on the line selects the rulebook named in the explanation;

@@ -30,10 +30,19 @@ pub fn to_text(path: &str, source: &str, diagnostic: &Diagnostic) -> String {
         let _ = writeln!(out, "{number} | {line_text}");
         let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start_col), "^".repeat(width));
         if let Some(hint) = &diagnostic.hint {
-            let _ = writeln!(out, "{pad} = hint: {hint}");
+            write_hint(&mut out, &pad, hint);
         }
     } else if let Some(hint) = &diagnostic.hint {
-        let _ = writeln!(out, "  = hint: {hint}");
+        write_hint(&mut out, " ", hint);
     }
     out
+}
+
+/// A hint; its further lines (a diff of expected against got) are indented under the first.
+fn write_hint(out: &mut String, pad: &str, hint: &str) {
+    let mut lines = hint.lines();
+    let _ = writeln!(out, "{pad} = hint: {}", lines.next().unwrap_or(""));
+    for line in lines {
+        let _ = writeln!(out, "{pad}         {line}");
+    }
 }

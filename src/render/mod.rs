@@ -1,5 +1,6 @@
 //! Rendering results for people and for tools.
 
+pub mod check;
 pub mod diagnostics;
 pub mod parsed;
 pub mod release;

@@ -101,7 +101,7 @@ impl Drop for TempDir {
     }
 }
 
-/// The no-leak invariants of a release (DESIGN §6): returns every violation found.
+/// The no-leak invariants of a release: returns every violation found.
 ///
 /// 1. No word 6-gram of a redacted portion or span (or the whole text of a short one) appears
 ///    in the release output more often than in the released parts of the input.

@@ -1,0 +1,331 @@
+//! `declass check`: everything that can be found wrong with a policy file before it is used.
+//! Syntax, schema and unknown values come from [`Policy::from_toml`]; this module adds the
+//! findings about meaning (rules that can never fire, shadowed rules, releases of what never
+//! lapses, suspicious constructs), runs the policy's own tests and measures rule coverage.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::diagnostic::{Code, Diagnostic};
+use super::file::{PolicyFile, RuleFile};
+use super::{Outcome, Policy, Rule, Scope, When};
+use crate::model::{DeclKind, Level, PortionKind, Span};
+
+/// Everything found about one policy file.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// The policy, if it could be read.
+    pub policy: Option<Policy>,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Results of the policy's tests.
+    pub tests: Vec<super::suite::TestResult>,
+    /// Rules exercised by the tests.
+    pub coverage: Option<Coverage>,
+}
+
+/// Which rules the tests exercise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    /// Number of rules.
+    pub rules: usize,
+    /// Rule ids that some test decision names.
+    pub exercised: Vec<String>,
+    /// Rule ids that no test decision names.
+    pub unexercised: Vec<String>,
+}
+
+impl Coverage {
+    /// Exercised rules as a percentage (100 when there are no rules).
+    #[must_use]
+    pub fn percent(&self) -> f64 {
+        if self.rules == 0 { 100.0 } else { 100.0 * self.exercised.len() as f64 / self.rules as f64 }
+    }
+}
+
+/// Checks the policy `text` read from `path` (test documents given by path are found next to
+/// it).
+#[must_use]
+pub fn check(text: &str, path: Option<&Path>) -> CheckReport {
+    let (policy, mut diagnostics) = match Policy::from_toml(text) {
+        Ok((policy, warnings)) => (policy, warnings),
+        Err(errors) => return CheckReport { policy: None, diagnostics: errors, tests: Vec::new(), coverage: None },
+    };
+    // The file parsed once already; read it again for the spans of keys.
+    let file: Option<PolicyFile> = toml::from_str(text).ok();
+    if let Some(file) = &file {
+        diagnostics.extend(lint(&policy, file));
+    }
+    let (tests, mut test_diagnostics) = file
+        .as_ref()
+        .map_or_else(|| (Vec::new(), Vec::new()), |file| super::suite::run(&policy, file, path.and_then(Path::parent)));
+    diagnostics.append(&mut test_diagnostics);
+    let exercised: BTreeSet<String> = tests.iter().flat_map(|t| t.rules.iter().cloned()).collect();
+    let coverage = Coverage {
+        rules: policy.rules.len(),
+        exercised: policy.rules.iter().filter(|r| exercised.contains(&r.id)).map(|r| r.id.clone()).collect(),
+        unexercised: policy.rules.iter().filter(|r| !exercised.contains(&r.id)).map(|r| r.id.clone()).collect(),
+    };
+    if let Some(file) = &file {
+        if tests.is_empty() && !policy.rules.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::P108,
+                    format!("the policy has no tests: none of its {} rules is exercised", policy.rules.len()),
+                    Some(span_of(&file.name)),
+                )
+                .with_hint("add `[[test]]` cases with a document, a date and the expected decisions"),
+            );
+        } else {
+            for rule in policy.rules.iter().filter(|r| !exercised.contains(&r.id)) {
+                diagnostics.push(
+                    Diagnostic::new(Code::P108, format!("no test exercises rule `{}`", rule.id), Some(rule.id_span))
+                        .with_hint("add a `[[test]]` whose document this rule decides"),
+                );
+            }
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.span.map(|s| s.start), d.code));
+    CheckReport { policy: Some(policy), diagnostics, tests, coverage: Some(coverage) }
+}
+
+fn span_of<T>(value: &Spanned<T>) -> Span {
+    Span::new(value.span().start, value.span().end)
+}
+
+/// The span of a rule's `when` key, or of the rule's id.
+fn when_span(file: &Spanned<RuleFile>) -> Span {
+    file.get_ref().when.as_ref().map_or_else(|| span_of(&file.get_ref().id), span_of)
+}
+
+/// Findings about the meaning of validated rules.
+fn lint(policy: &Policy, file: &PolicyFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (rule, spanned) in policy.rules.iter().zip(&file.rules) {
+        let raw = spanned.get_ref();
+        if let Some(reason) = never_fires(rule, policy) {
+            out.push(
+                Diagnostic::new(
+                    Code::P016,
+                    format!("rule `{}` can never fire: {reason}", rule.id),
+                    Some(when_span(spanned)),
+                )
+                .with_hint("remove the rule or one of the conditions that exclude each other"),
+            );
+        }
+        if rule.outcome == Outcome::Release && releases_what_never_lapses(rule) {
+            out.push(
+                Diagnostic::new(
+                    Code::P015,
+                    format!("rule `{}` would release classified portions whose instruction never lapses by date (75X, RD/FRD)", rule.id),
+                    Some(span_of(&raw.outcome)),
+                )
+                .with_hint("add `lapsed = true`, `needs_review = false`, or an `instruction` list without `75x`"),
+            );
+        }
+        if rule.outcome == Outcome::Release
+            && rule.when.levels.is_none()
+            && rule.when.kinds.is_none()
+            && rule.when.lapsed.is_none()
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::P102,
+                    format!("release rule `{}` has no condition on level, kind or lapse", rule.id),
+                    Some(span_of(&raw.outcome)),
+                )
+                .with_hint("say which portions it releases, e.g. `level = [\"U\"]`"),
+            );
+        }
+        if raw.description.is_none() {
+            out.push(
+                Diagnostic::new(Code::P103, format!("rule `{}` has no description", rule.id), Some(span_of(&raw.id)))
+                    .with_hint("say why the rule exists"),
+            );
+        }
+        if rule.outcome == Outcome::Release && (!rule.labels.is_empty() || rule.cite_reasons) {
+            let at = raw.labels.as_ref().map_or_else(|| span_of(&raw.outcome), span_of);
+            out.push(Diagnostic::new(
+                Code::P104,
+                format!("release rule `{}` cites labels that are never printed", rule.id),
+                Some(at),
+            ));
+        }
+        if matches!(rule.outcome, Outcome::Redact | Outcome::Withhold) && rule.labels.is_empty() && !rule.cite_reasons {
+            out.push(
+                Diagnostic::new(
+                    Code::P105,
+                    format!("rule `{}` redacts without citing an exemption", rule.id),
+                    Some(span_of(&raw.outcome)),
+                )
+                .with_hint("add `labels = [\"B1\"]` or the exemption that applies"),
+            );
+        }
+        if let (Some(re), Some(when)) = (&rule.when.matches, &raw.when)
+            && re.is_match("")
+        {
+            let at = when.get_ref().matches.as_ref().map_or_else(|| span_of(when), span_of);
+            out.push(Diagnostic::new(
+                Code::P106,
+                format!("the expression of rule `{}` matches the empty string, so every portion", rule.id),
+                Some(at),
+            ));
+        }
+        if rule.when.is_empty() {
+            out.push(Diagnostic::new(
+                Code::P107,
+                format!("rule `{}` has no conditions: it applies to every portion", rule.id),
+                Some(span_of(&raw.id)),
+            ));
+        }
+    }
+    for (i, rule) in policy.rules.iter().enumerate() {
+        if rule.scope != Scope::Portion || never_fires(rule, policy).is_some() {
+            continue;
+        }
+        let shadow = policy.rules.iter().enumerate().find(|(j, other)| {
+            *j != i && other.scope == Scope::Portion && other.outcome > rule.outcome && covers(&other.when, &rule.when)
+        });
+        if let Some((_, other)) = shadow {
+            out.push(
+                Diagnostic::new(
+                    Code::P101,
+                    format!(
+                        "rule `{}` is shadowed: whenever it matches, the more restrictive rule `{}` matches too",
+                        rule.id, other.id
+                    ),
+                    Some(rule.id_span),
+                )
+                .with_hint(format!(
+                    "the outcome is always `{}`; narrow `{}` or remove `{}`",
+                    other.outcome, other.id, rule.id
+                )),
+            );
+        }
+    }
+    out
+}
+
+const CLASSIFIED: [Level; 3] = [Level::C, Level::S, Level::Ts];
+
+/// Why a rule can never fire, if its conditions exclude each other.
+fn never_fires(rule: &Rule, policy: &Policy) -> Option<String> {
+    let when = &rule.when;
+    for (name, empty) in [
+        ("kind", when.kinds.as_ref().is_some_and(Vec::is_empty)),
+        ("level", when.levels.as_ref().is_some_and(Vec::is_empty)),
+        ("controls", when.controls.as_ref().is_some_and(Vec::is_empty)),
+        ("order", when.orders.as_ref().is_some_and(Vec::is_empty)),
+        ("instruction", when.instructions.as_ref().is_some_and(Vec::is_empty)),
+        ("reasons", when.reasons.as_ref().is_some_and(Vec::is_empty)),
+        ("tags", when.tags.as_ref().is_some_and(Vec::is_empty)),
+    ] {
+        if empty {
+            return Some(format!("its `{name}` list is empty"));
+        }
+    }
+    if let (Some(min), Some(below)) = (when.age_min, when.age_below)
+        && min >= below
+    {
+        return Some(format!("no age is at least {min} and below {below}"));
+    }
+    if let (Some(from), Some(before)) = (when.origin_from, when.origin_before)
+        && from >= before
+    {
+        return Some(format!("no origin is on or after {from} and before {before}"));
+    }
+    if when.origin_known == Some(false)
+        && (when.origin_from.is_some()
+            || when.origin_before.is_some()
+            || when.age_min.is_some()
+            || when.age_below.is_some())
+    {
+        return Some("it asks for an unknown origin and a condition on the origin or age".to_owned());
+    }
+    if let Some(instructions) = &when.instructions {
+        let never_lapse = |k: &DeclKind| {
+            *k == DeclKind::X75 || *k == DeclKind::Event && !policy.defaults.event_falls_back_to_25_years
+        };
+        if when.lapsed == Some(true) && instructions.iter().all(never_lapse) {
+            return Some(format!("{} never lapses by date, and the rule asks for `lapsed = true`", list(instructions)));
+        }
+        if when.lapsed == Some(false) && instructions.iter().all(|k| *k == DeclKind::Na) {
+            return Some("`na` has always lapsed, and the rule asks for `lapsed = false`".to_owned());
+        }
+        let always_review = |k: &DeclKind| matches!(k, DeclKind::X50 | DeclKind::X75 | DeclKind::Event);
+        if when.needs_review == Some(false) && instructions.iter().all(always_review) {
+            return Some(format!(
+                "{} always calls for review, and the rule asks for `needs_review = false`",
+                list(instructions)
+            ));
+        }
+    }
+    None
+}
+
+fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether a release rule can release classified content whose instruction is 75X.
+fn releases_what_never_lapses(rule: &Rule) -> bool {
+    let when = &rule.when;
+    let classified = when.levels.as_ref().is_none_or(|l| l.iter().any(|l| CLASSIFIED.contains(l)));
+    let content = when.kinds.as_ref().is_none_or(|k| {
+        k.iter().any(|s| match s {
+            super::KindSelector::Kind(kind) => !kind.is_header_line(),
+            super::KindSelector::HeaderLine => when.marked != Some(false),
+        })
+    });
+    let seventy_five = when.instructions.as_ref().is_none_or(|i| i.contains(&DeclKind::X75));
+    classified && content && seventy_five && when.lapsed != Some(true) && when.needs_review != Some(false)
+}
+
+/// Whether `wider` matches every portion `narrower` matches (each of its conditions is absent
+/// or at most as strict).
+fn covers(wider: &When, narrower: &When) -> bool {
+    fn subset<T: PartialEq>(wide: Option<&Vec<T>>, narrow: Option<&Vec<T>>) -> bool {
+        match (wide, narrow) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(w), Some(n)) => n.iter().all(|x| w.contains(x)),
+        }
+    }
+    #[expect(clippy::needless_pass_by_value, reason = "the options hold `Copy` values")]
+    fn same<T: PartialEq>(wide: Option<T>, narrow: Option<T>) -> bool {
+        wide.is_none() || wide == narrow
+    }
+    let kinds_ok = match (&wider.kinds, &narrower.kinds) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(w), Some(n)) => n.iter().all(|k| match k {
+            super::KindSelector::Kind(kind) => w.iter().any(|s| s.selects(*kind)),
+            super::KindSelector::HeaderLine => {
+                w.contains(k)
+                    || PortionKind::ALL.iter().filter(|p| p.is_header_line()).all(|p| w.iter().any(|s| s.selects(*p)))
+            }
+        }),
+    };
+    kinds_ok
+        && subset(wider.levels.as_ref(), narrower.levels.as_ref())
+        && same(wider.marked, narrower.marked)
+        && subset(wider.controls.as_ref(), narrower.controls.as_ref())
+        && subset(wider.orders.as_ref(), narrower.orders.as_ref())
+        && subset(wider.instructions.as_ref(), narrower.instructions.as_ref())
+        && same(wider.lapsed, narrower.lapsed)
+        && same(wider.needs_review, narrower.needs_review)
+        && wider.age_min.is_none_or(|w| narrower.age_min.is_some_and(|n| n >= w))
+        && wider.age_below.is_none_or(|w| narrower.age_below.is_some_and(|n| n <= w))
+        && subset(wider.reasons.as_ref(), narrower.reasons.as_ref())
+        && subset(wider.tags.as_ref(), narrower.tags.as_ref())
+        && wider.origin_from.is_none_or(|w| narrower.origin_from.is_some_and(|n| n >= w))
+        && wider.origin_before.is_none_or(|w| narrower.origin_before.is_some_and(|n| n <= w))
+        && same(wider.origin_known, narrower.origin_known)
+        && match (&wider.matches, &narrower.matches) {
+            (None, _) => true,
+            (Some(w), Some(n)) => w.as_str() == n.as_str(),
+            (Some(_), None) => false,
+        }
+}

@@ -49,10 +49,19 @@ fn sort_table(table: &mut Table, order: &[&str]) {
     });
 }
 
+/// Inline tables hold no comments, so they are rebuilt in order with normal spacing
+/// (`{ a = 1, b = 2 }`).
 fn sort_inline(table: &mut InlineTable, order: &[&str]) {
-    table.sort_values_by(|a, _, b, _| {
-        rank(order, a.get()).cmp(&rank(order, b.get())).then_with(|| a.get().cmp(b.get()))
-    });
+    let mut entries: Vec<(String, Value)> = table.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
+    entries.sort_by(|(a, _), (b, _)| rank(order, a).cmp(&rank(order, b)).then_with(|| a.cmp(b)));
+    let mut rebuilt = InlineTable::new();
+    for (key, mut value) in entries {
+        value.decor_mut().clear();
+        rebuilt.insert(&key, value);
+    }
+    rebuilt.fmt();
+    *rebuilt.decor_mut() = table.decor().clone();
+    *table = rebuilt;
 }
 
 /// Sorts a table's keys, and those of the `when` or `portions` entries inside it.

@@ -776,8 +776,17 @@ fn check_command(args: &CheckArgs) -> u8 {
             }
         }
     }
+    // In text, diagnostics go to standard error as a compiler's do, the summary to standard
+    // output; machine formats go to standard output whole.
+    if args.format == CheckFormat::Text {
+        for c in &checked {
+            for diagnostic in &c.report.diagnostics {
+                eprint!("{}", render::diagnostics::to_text(&c.path, &c.source, diagnostic));
+            }
+        }
+    }
     let text = match args.format {
-        CheckFormat::Text => render::check::to_text(&checked),
+        CheckFormat::Text => render::check::summary_text(&checked),
         CheckFormat::Json => render::check::to_json(&checked),
         CheckFormat::Github => render::check::to_github(&checked),
         CheckFormat::Sarif => render::check::to_sarif(&checked),

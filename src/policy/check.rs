@@ -73,7 +73,7 @@ pub fn check(text: &str, path: Option<&Path>) -> CheckReport {
             diagnostics.push(
                 Diagnostic::new(
                     Code::P108,
-                    format!("the policy has no tests: none of its {} rules is exercised", policy.rules.len()),
+                    format!("the policy has no tests: none of its {} rule(s) is exercised", policy.rules.len()),
                     Some(span_of(&file.name)),
                 )
                 .with_hint("add `[[test]]` cases with a document, a date and the expected decisions"),

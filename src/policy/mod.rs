@@ -394,10 +394,13 @@ fn toml_error(error: &toml::de::Error, text: &str) -> Diagnostic {
         }
         return diagnostic;
     }
-    let schema =
-        message.starts_with("missing field") || message.starts_with("invalid type") || message.contains("expected");
-    let code = if schema && !message.contains("TOML") { Code::P003 } else { Code::P001 };
-    let _ = text;
+    // Syntax is told from schema by reading the text as plain TOML first.
+    let code = if text.parse::<toml::Table>().is_err() { Code::P001 } else { Code::P003 };
+    if let Some(rest) = lower.strip_prefix("missing field ") {
+        return Diagnostic::new(code, format!("missing key {rest}"), span).with_hint(
+            "a policy needs `name` and `version`; a rule needs `id` and `outcome`; a test needs `name` and `as_of`",
+        );
+    }
     Diagnostic::new(code, lower, span)
 }
 

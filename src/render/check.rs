@@ -62,15 +62,11 @@ pub fn totals(checked: &[Checked]) -> Totals {
     t
 }
 
-/// The caret format, then a line per file and the totals.
+/// A line per file (findings, tests, coverage) and the totals; the diagnostics themselves
+/// are rendered by [`super::diagnostics::to_text`].
 #[must_use]
-pub fn to_text(checked: &[Checked]) -> String {
+pub fn summary_text(checked: &[Checked]) -> String {
     let mut out = String::new();
-    for c in checked {
-        for diagnostic in &c.report.diagnostics {
-            out.push_str(&super::diagnostics::to_text(&c.path, &c.source, diagnostic));
-        }
-    }
     for c in checked {
         let errors = c.report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let warnings = c.report.diagnostics.len() - errors;

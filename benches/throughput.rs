@@ -1,8 +1,17 @@
 //! Throughput over the whole shared corpus, in one process, release build:
-//! `cargo bench --bench throughput`. Prints MB/s of input (file reading included).
+//! `cargo bench --bench throughput`. Prints MB/s of input, file reading included, for:
+//! parsing; parsing + evaluating + rendering the JSON report, on one thread and on all;
+//! releasing; and the diff and plan between 2010-11-28 and today.
+//! `DECLASS_BENCH_STEP=N` takes every Nth file (for profiling).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+use chrono::NaiveDate;
+use declass::engine;
+use declass::policy::Policy;
+use declass::render;
+use rayon::prelude::*;
 
 fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -22,33 +31,78 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Runs `work` on every file, returns (MB, seconds, sum of what `work` returns).
+fn measure(files: &[PathBuf], threads: usize, work: impl Fn(&[u8]) -> usize + Sync) -> (f64, f64, usize) {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("threads");
+    let start = Instant::now();
+    let (bytes, total) = pool.install(|| {
+        files
+            .par_iter()
+            .map(|file| {
+                let bytes = std::fs::read(file).expect("readable corpus file");
+                (bytes.len(), work(&bytes))
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    });
+    (bytes as f64 / 1e6, start.elapsed().as_secs_f64(), total)
+}
+
+fn report(name: &str, threads: usize, (mb, secs, total): (f64, f64, usize), unit: &str) {
+    println!("{name:<32} {threads} thread(s): {mb:6.1} MB in {secs:6.3} s = {:6.1} MB/s ({total} {unit})", mb / secs);
+}
+
 fn main() {
     let dir = std::env::var_os("DECLASS_CORPUS")
         .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
     let mut files = corpus_files(&dir);
-    // A sample for profiling: every Nth file.
-    if let Some(step) = std::env::var("DECLASS_BENCH_STEP").ok().and_then(|n| n.parse::<usize>().ok()) {
-        files = files.into_iter().step_by(step.max(1)).collect();
-    }
     if files.is_empty() {
         eprintln!("no corpus at `{}`: set DECLASS_CORPUS", dir.display());
         return;
     }
-    let start = Instant::now();
-    let mut bytes_total = 0usize;
-    let mut portions = 0usize;
-    for file in &files {
-        let bytes = std::fs::read(file).expect("readable");
-        bytes_total += bytes.len();
-        if let Ok(doc) = declass::parse::parse_bytes(&bytes) {
-            portions += doc.portions.len();
-        }
+    if let Some(step) = std::env::var("DECLASS_BENCH_STEP").ok().and_then(|n| n.parse::<usize>().ok()) {
+        files = files.into_iter().step_by(step.max(1)).collect();
     }
-    let secs = start.elapsed().as_secs_f64();
-    let mb = bytes_total as f64 / 1e6;
-    println!(
-        "parse  1 thread: {} files, {mb:.1} MB, {portions} portions, {secs:.3} s, {:.1} MB/s",
-        files.len(),
-        mb / secs
-    );
+    let all = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let policy = Policy::embedded_default();
+    let then = NaiveDate::from_ymd_opt(2010, 11, 28).expect("date");
+    let today = chrono::Local::now().date_naive();
+    println!("{} files; today is {today}", files.len());
+
+    let parse = |bytes: &[u8]| declass::parse::parse_bytes(bytes).map_or(0, |d| d.portions.len());
+    report("parse", 1, measure(&files, 1, parse), "portions");
+
+    let decide = |bytes: &[u8]| {
+        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+            let decisions = engine::evaluate(&doc, &policy, today);
+            serde_json::to_string(&render::report::to_json("doc", &doc, &decisions, &policy)).map_or(0, |s| s.len())
+        })
+    };
+    report("parse + evaluate + JSON report", 1, measure(&files, 1, decide), "bytes of JSON");
+    report("parse + evaluate + JSON report", all, measure(&files, all, decide), "bytes of JSON");
+
+    let release = |bytes: &[u8]| {
+        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+            let decisions = engine::evaluate(&doc, &policy, then);
+            render::release::release_text(&doc, &decisions, &policy, &render::release::StampOptions::default()).len()
+        })
+    };
+    report("release as of 2010-11-28", all, measure(&files, all, release), "bytes released");
+
+    let diff = |bytes: &[u8]| {
+        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+            let decisions = engine::evaluate(&doc, &policy, then);
+            let body = render::release::released_body(&doc, &decisions);
+            declass::diff::text_diff("doc", &doc, &decisions, &body, declass::diff::DiffStyle::default()).len()
+        })
+    };
+    report("diff original → released", all, measure(&files, all, diff), "bytes of diff");
+
+    let plan = |bytes: &[u8]| {
+        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+            let a = engine::evaluate(&doc, &policy, then);
+            let b = engine::evaluate(&doc, &policy, today);
+            usize::from(declass::diff::compare("doc", &doc, &a, &b).is_some())
+        })
+    };
+    report("plan 2010-11-28 → today", all, measure(&files, all, plan), "documents change");
 }

@@ -210,3 +210,14 @@ fn fmt_orders_keys_keeps_comments_and_is_idempotent() {
     assert_eq!(declass(&["fmt", "--check", &name]).status.code(), Some(0));
     assert_eq!(declass(&["fmt", "--check", "policies/"]).status.code(), Some(0), "the shipped policies are formatted");
 }
+
+#[test]
+fn the_diagnostics_page_matches_the_codes() {
+    let page = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/diagnostics.md"))
+        .expect("docs/diagnostics.md");
+    let explained = String::from_utf8_lossy(&declass(&["check", "--explain", "all"]).stdout).into_owned();
+    assert!(
+        page.contains(&explained),
+        "docs/diagnostics.md is out of date: regenerate it from `declass check --explain all`"
+    );
+}

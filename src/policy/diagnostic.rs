@@ -1,6 +1,7 @@
 //! Diagnostics about policy files: a stable code, a severity, a message and the span of the
-//! offending text. Every code is documented here (what, why, example); `docs/diagnostics.md`
-//! is generated from this table by `declass check --explain-codes`.
+//! offending text. Every code is documented here (what, why, example); `declass check
+//! --explain CODE` prints it, and `docs/diagnostics.md` is that output for all codes (a test
+//! keeps the two the same).
 
 use std::fmt;
 

@@ -4,7 +4,7 @@
 //! releasing; and the diff and plan between 2010-11-28 and today.
 //! `DECLASS_BENCH_STEP=N` takes every Nth file (for profiling).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -13,23 +13,8 @@ use declass::policy::Policy;
 use declass::render;
 use rayon::prelude::*;
 
-fn corpus_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.join("raw"), dir.join("seed")];
-    while let Some(next) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&next) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "txt") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 /// Runs `work` on every file, returns (MB, seconds, sum of what `work` returns).
 fn measure(files: &[PathBuf], threads: usize, work: impl Fn(&[u8]) -> usize + Sync) -> (f64, f64, usize) {
@@ -52,13 +37,8 @@ fn report(name: &str, threads: usize, (mb, secs, total): (f64, f64, usize), unit
 }
 
 fn main() {
-    let dir = std::env::var_os("DECLASS_CORPUS")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
-    let mut files = corpus_files(&dir);
-    if files.is_empty() {
-        eprintln!("no corpus at `{}`: set DECLASS_CORPUS", dir.display());
-        return;
-    }
+    let Some(dir) = common::corpus_dir() else { return };
+    let mut files = common::corpus_files(&dir);
     if let Some(step) = std::env::var("DECLASS_BENCH_STEP").ok().and_then(|n| n.parse::<usize>().ok()) {
         files = files.into_iter().step_by(step.max(1)).collect();
     }

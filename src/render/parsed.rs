@@ -134,6 +134,21 @@ pub struct PortionJson<'a> {
     pub span: [usize; 2],
 }
 
+impl<'a> PortionJson<'a> {
+    /// The JSON of `portion`, as `parse` and `report` both print it.
+    #[must_use]
+    pub fn of(portion: &'a Portion) -> Self {
+        Self {
+            kind: portion.kind.name(),
+            number: portion.number.as_deref(),
+            marking: portion.marking.as_ref().map(marking_json),
+            line: portion.position.line,
+            col: portion.position.col,
+            span: [portion.span.start, portion.span.end],
+        }
+    }
+}
+
 /// An error in JSON.
 #[derive(Debug, Serialize)]
 pub struct IssueJson<'a> {
@@ -168,14 +183,6 @@ const fn source_name(source: ClassificationSource) -> &'static str {
 /// The JSON object for `doc` read from `path`.
 #[must_use]
 pub fn to_json<'a>(path: &'a str, doc: &'a Document) -> ParsedJson<'a> {
-    let portion = |p: &'a Portion| PortionJson {
-        kind: p.kind.name(),
-        number: p.number.as_deref(),
-        marking: p.marking.as_ref().map(marking_json),
-        line: p.position.line,
-        col: p.position.col,
-        span: [p.span.start, p.span.end],
-    };
     ParsedJson {
         path,
         id: doc.id.as_deref(),
@@ -217,7 +224,7 @@ pub fn to_json<'a>(path: &'a str, doc: &'a Document) -> ParsedJson<'a> {
                 span: [p.span.start, p.span.end],
             })
             .collect(),
-        portions: doc.portions.iter().map(portion).collect(),
+        portions: doc.portions.iter().map(PortionJson::of).collect(),
         errors: doc
             .errors
             .iter()

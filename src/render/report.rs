@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::engine::{Decisions, DocumentOutcome, LapseDate};
 use crate::model::{Document, PortionKind};
 use crate::policy::{Outcome, Policy};
-use crate::render::parsed::{MarkingJson, marking_json};
+use crate::render::parsed;
 
 /// The policy as named in reports.
 #[derive(Debug, Clone, Serialize)]
@@ -94,18 +94,9 @@ pub struct WhyNotJson<'a> {
 /// A portion's decision in JSON.
 #[derive(Debug, Serialize)]
 pub struct PortionJson<'a> {
-    /// Kind.
-    pub kind: &'static str,
-    /// Number or label.
-    pub number: Option<&'a str>,
-    /// Its own mark.
-    pub marking: Option<MarkingJson<'a>>,
-    /// Line.
-    pub line: u32,
-    /// Column.
-    pub col: u32,
-    /// `[start, end)` byte offsets.
-    pub span: [usize; 2],
+    /// The portion as `declass parse` prints it.
+    #[serde(flatten)]
+    pub portion: parsed::PortionJson<'a>,
     /// `release`, `redact`, `review`, `withhold`.
     pub decision: &'static str,
     /// Labels.
@@ -156,12 +147,7 @@ pub fn to_json<'a>(path: &'a str, doc: &'a Document, decisions: &'a Decisions, p
             .iter()
             .zip(&decisions.portions)
             .map(|(p, d)| PortionJson {
-                kind: p.kind.name(),
-                number: p.number.as_deref(),
-                marking: p.marking.as_ref().map(marking_json),
-                line: p.position.line,
-                col: p.position.col,
-                span: [p.span.start, p.span.end],
+                portion: parsed::PortionJson::of(p),
                 decision: d.outcome.name(),
                 labels: &d.labels,
                 rules: &d.rules,

@@ -30,19 +30,14 @@ pub fn corpus_dir() -> Option<PathBuf> {
 
 /// Every cable of the corpus (`raw/**/*.txt` and the seed), sorted by path.
 pub fn corpus_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.join("raw"), dir.join("seed")];
-    while let Some(next) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&next) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "txt") {
-                files.push(path);
-            }
-        }
-    }
+    let (inputs, _missing) = declass::input::expand(&[dir.join("raw"), dir.join("seed")]);
+    let mut files: Vec<PathBuf> = inputs
+        .into_iter()
+        .filter_map(|input| match input {
+            declass::input::Input::File(path) if path.extension().is_some_and(|e| e == "txt") => Some(path),
+            _ => None,
+        })
+        .collect();
     files.sort();
     files
 }

@@ -767,7 +767,7 @@ fn check_command(args: &CheckArgs) -> u8 {
         let name = file.display().to_string();
         match std::fs::read_to_string(&file) {
             Ok(source) => {
-                let report = crate::policy::check::check(&source, Some(&file));
+                let report = crate::check::check(&source, Some(&file));
                 checked.push(render::check::Checked { path: name, source, report });
             }
             Err(e) => {

@@ -1,13 +1,16 @@
 //! declass: a declassification and redaction policy engine for classified-marked documents.
 //!
-//! The pipeline reads one stage per module: [`parse`] turns text into the typed [`model`],
-//! and the command line ([`cli`]) runs it over many inputs ([`input`], [`pipeline`]) and
-//! renders the results ([`render`]).
+//! One stage per module: [`parse`] turns text into the typed [`model`]; [`policy`] reads a
+//! TOML policy; [`engine`] applies it to a document as of a date; [`check`] finds what is
+//! wrong with a policy file and runs its tests; [`diff`] compares released text, policies and
+//! dates; [`render`] writes the results for people and tools; the command line ([`cli`])
+//! runs all of it over many inputs ([`input`], [`pipeline`]).
 
 // The grammar is generated without pest's `std` feature (which only adds a stack probe on
 // every rule call; the grammar is not recursive), and that generated code names `alloc`.
 extern crate alloc;
 
+pub mod check;
 pub mod cli;
 pub mod diff;
 pub mod engine;

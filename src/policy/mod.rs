@@ -7,11 +7,9 @@
 //! outcome wins. [`Policy::from_toml`] turns the file into a validated [`Policy`], collecting
 //! every error with its location; `declass check` adds its own findings.
 
-pub mod check;
 pub mod diagnostic;
 pub mod file;
 pub mod format;
-pub mod suite;
 
 use std::fmt::{self, Write as _};
 use std::sync::LazyLock;

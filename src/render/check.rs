@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::check::CheckReport;
 use crate::model::Position;
 use crate::parse::LineIndex;
-use crate::policy::check::CheckReport;
 use crate::policy::{Code, Diagnostic, Severity};
 
 /// One checked file: its name, text and findings.

@@ -7,11 +7,11 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::Policy;
-use super::diagnostic::{Code, Diagnostic};
-use super::file::{PolicyFile, TestFile};
 use crate::engine::{self, DocumentOutcome};
 use crate::model::{PortionKind, Span};
+use crate::policy::Policy;
+use crate::policy::diagnostic::{Code, Diagnostic};
+use crate::policy::file::{PolicyFile, TestFile};
 
 /// The result of one policy test.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +154,7 @@ fn run_one(policy: &Policy, spanned: &Spanned<TestFile>, base: Option<&Path>) ->
         if let Some(labels) = &expected.labels {
             let mut expected_labels: Vec<String> =
                 labels.get_ref().iter().map(|l| l.get_ref().to_ascii_uppercase()).collect();
-            super::sort_labels(&mut expected_labels);
+            crate::policy::sort_labels(&mut expected_labels);
             let _ = write!(want, " [{}]", expected_labels.join(","));
             let _ = write!(got, " [{}]", decision.labels.join(","));
             differs |= expected_labels != decision.labels;

@@ -8,10 +8,12 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::diagnostic::{Code, Diagnostic};
-use super::file::{PolicyFile, RuleFile};
-use super::{Outcome, Policy, Rule, Scope, When};
 use crate::model::{DeclKind, Level, PortionKind, Span};
+use crate::policy::diagnostic::{Code, Diagnostic};
+use crate::policy::file::{PolicyFile, RuleFile};
+use crate::policy::{Outcome, Policy, Rule, Scope, When};
+
+pub mod suite;
 
 /// Everything found about one policy file.
 #[derive(Debug)]
@@ -21,7 +23,7 @@ pub struct CheckReport {
     /// Errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
     /// Results of the policy's tests.
-    pub tests: Vec<super::suite::TestResult>,
+    pub tests: Vec<suite::TestResult>,
     /// Rules exercised by the tests.
     pub coverage: Option<Coverage>,
 }
@@ -60,7 +62,7 @@ pub fn check(text: &str, path: Option<&Path>) -> CheckReport {
     }
     let (tests, mut test_diagnostics) = file
         .as_ref()
-        .map_or_else(|| (Vec::new(), Vec::new()), |file| super::suite::run(&policy, file, path.and_then(Path::parent)));
+        .map_or_else(|| (Vec::new(), Vec::new()), |file| suite::run(&policy, file, path.and_then(Path::parent)));
     diagnostics.append(&mut test_diagnostics);
     let exercised: BTreeSet<String> = tests.iter().flat_map(|t| t.rules.iter().cloned()).collect();
     let coverage = Coverage {
@@ -275,8 +277,8 @@ fn releases_what_never_lapses(rule: &Rule) -> bool {
     let classified = when.levels.as_ref().is_none_or(|l| l.iter().any(|l| CLASSIFIED.contains(l)));
     let content = when.kinds.as_ref().is_none_or(|k| {
         k.iter().any(|s| match s {
-            super::KindSelector::Kind(kind) => !kind.is_header_line(),
-            super::KindSelector::HeaderLine => when.marked != Some(false),
+            crate::policy::KindSelector::Kind(kind) => !kind.is_header_line(),
+            crate::policy::KindSelector::HeaderLine => when.marked != Some(false),
         })
     });
     let seventy_five = when.instructions.as_ref().is_none_or(|i| i.contains(&DeclKind::X75));
@@ -301,8 +303,8 @@ fn covers(wider: &When, narrower: &When) -> bool {
         (None, _) => true,
         (Some(_), None) => false,
         (Some(w), Some(n)) => n.iter().all(|k| match k {
-            super::KindSelector::Kind(kind) => w.iter().any(|s| s.selects(*kind)),
-            super::KindSelector::HeaderLine => {
+            crate::policy::KindSelector::Kind(kind) => w.iter().any(|s| s.selects(*kind)),
+            crate::policy::KindSelector::HeaderLine => {
                 w.contains(k)
                     || PortionKind::ALL.iter().filter(|p| p.is_header_line()).all(|p| w.iter().any(|s| s.selects(*p)))
             }

@@ -270,9 +270,9 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
                 }
             }
             Ok(()) => candidates.push((rule.outcome, rule.id.clone(), rule_labels(facts, rule))),
-            Err(reason) => {
+            Err(unmet) => {
                 if explain == Explain::Yes {
-                    why_not.push((rule.id.clone(), reason));
+                    why_not.push((rule.id.clone(), unmet.describe(facts, portion, level, &rule.when)));
                 }
             }
         }
@@ -341,123 +341,181 @@ fn list<T: fmt::Display>(items: &[T]) -> String {
     items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
-/// Whether `rule` applies to `portion`; if not, the first condition that fails, in words.
+/// The first condition of a rule that a portion fails. Kept as data so that a run without
+/// `--explain` never formats the words of a miss.
+#[derive(Debug, Clone, Copy)]
+enum Unmet {
+    Kind,
+    Level,
+    LevelUnknown,
+    Marked(bool),
+    Controls,
+    Order,
+    Instruction,
+    Lapsed(bool),
+    NeedsReview(bool),
+    AgeUnknown,
+    AgeMin(i64),
+    AgeBelow(i64),
+    Reasons,
+    Tags,
+    OriginKnown(bool),
+    OriginFrom(NaiveDate),
+    OriginBefore(NaiveDate),
+    Expression,
+}
+
+impl Unmet {
+    /// The miss in words, for `--explain`.
+    fn describe(self, facts: &Facts<'_>, portion: &Portion, level: Option<Level>, when: &When) -> String {
+        let doc = facts.doc;
+        match self {
+            Self::Kind => {
+                let names: Vec<&str> = when
+                    .kinds
+                    .iter()
+                    .flatten()
+                    .map(|k| match k {
+                        KindSelector::Kind(kind) => kind.name(),
+                        KindSelector::HeaderLine => "header_line",
+                    })
+                    .collect();
+                format!("kind is {}, not {}", portion.kind, names.join(" or "))
+            }
+            Self::Level => format!(
+                "level is {}, not {}",
+                level.map_or_else(String::new, |l| l.to_string()),
+                list(when.levels.as_deref().unwrap_or_default())
+            ),
+            Self::LevelUnknown => "the level is not known".to_owned(),
+            Self::Marked(true) => "the portion has no mark of its own".to_owned(),
+            Self::Marked(false) => "the portion has its own mark".to_owned(),
+            Self::Controls => {
+                format!("none of the controls {} is present", list(when.controls.as_deref().unwrap_or_default()))
+            }
+            Self::Order => format!(
+                "the order cited is {}, not {}",
+                doc.order.as_deref().unwrap_or("none"),
+                list(when.orders.as_deref().unwrap_or_default())
+            ),
+            Self::Instruction => format!(
+                "the instruction is {}, not {}",
+                doc.decl.kind,
+                list(when.instructions.as_deref().unwrap_or_default())
+            ),
+            Self::Lapsed(true) => format!("the classification has not lapsed as of {}", facts.as_of),
+            Self::Lapsed(false) => format!("the classification has lapsed as of {}", facts.as_of),
+            Self::NeedsReview(true) => "the instruction does not call for review".to_owned(),
+            Self::NeedsReview(false) => "the instruction calls for review".to_owned(),
+            Self::AgeUnknown => "the document's age is unknown".to_owned(),
+            Self::AgeMin(min) => {
+                format!("the document is {} years old, less than {min}", facts.age.unwrap_or_default())
+            }
+            Self::AgeBelow(below) => {
+                format!("the document is {} years old, not less than {below}", facts.age.unwrap_or_default())
+            }
+            Self::Reasons => {
+                format!("none of the reasons {} is cited", list(when.reasons.as_deref().unwrap_or_default()))
+            }
+            Self::Tags => format!("none of the tags {} is present", list(when.tags.as_deref().unwrap_or_default())),
+            Self::OriginKnown(true) => "the origin date is unknown".to_owned(),
+            Self::OriginKnown(false) => "the origin date is known".to_owned(),
+            Self::OriginFrom(from) => format!("the origin is not on or after {from}"),
+            Self::OriginBefore(before) => format!("the origin is not before {before}"),
+            Self::Expression => "its expression does not match the portion's text".to_owned(),
+        }
+    }
+}
+
+/// Whether `rule` applies to `portion`; if not, the first condition that fails.
 /// For span rules the expression is matched later, on the text.
-fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule) -> Result<(), String> {
+fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule) -> Result<(), Unmet> {
     let when: &When = &rule.when;
     let doc = facts.doc;
     if let Some(kinds) = &when.kinds
         && !kinds.iter().any(|k| k.selects(portion.kind))
     {
-        let names: Vec<String> = kinds
-            .iter()
-            .map(|k| match k {
-                KindSelector::Kind(kind) => kind.name().to_owned(),
-                KindSelector::HeaderLine => "header_line".to_owned(),
-            })
-            .collect();
-        return Err(format!("kind is {}, not {}", portion.kind, names.join(" or ")));
+        return Err(Unmet::Kind);
     }
     if let Some(levels) = &when.levels {
         match level {
             Some(l) if levels.contains(&l) => {}
-            Some(l) => return Err(format!("level is {l}, not {}", list(levels))),
-            None => return Err("the level is not known".to_owned()),
+            Some(_) => return Err(Unmet::Level),
+            None => return Err(Unmet::LevelUnknown),
         }
     }
     if let Some(marked) = when.marked
         && portion.marking.is_some() != marked
     {
-        return Err(
-            if marked { "the portion has no mark of its own" } else { "the portion has its own mark" }.to_owned()
-        );
+        return Err(Unmet::Marked(marked));
     }
     if let Some(controls) = &when.controls {
-        let portion_controls = portion
-            .marking
-            .as_ref()
-            .map(|m| m.controls().iter().map(|c| c.name().to_owned()).collect::<Vec<_>>())
-            .unwrap_or_default();
-        let any = controls.iter().any(|c| portion_controls.contains(c) || facts.doc_controls.contains(c));
-        if !any {
-            return Err(format!("none of the controls {} is present", list(controls)));
+        let on_portion =
+            |c: &String| portion.marking.as_ref().is_some_and(|m| m.controls().iter().any(|pc| pc.name() == c));
+        if !controls.iter().any(|c| on_portion(c) || facts.doc_controls.contains(c)) {
+            return Err(Unmet::Controls);
         }
     }
     if let Some(orders) = &when.orders
         && !doc.order.as_ref().is_some_and(|o| orders.contains(o))
     {
-        return Err(format!("the order cited is {}, not {}", doc.order.as_deref().unwrap_or("none"), list(orders)));
+        return Err(Unmet::Order);
     }
     if let Some(instructions) = &when.instructions
         && !instructions.contains(&doc.decl.kind)
     {
-        return Err(format!("the instruction is {}, not {}", doc.decl.kind, list(instructions)));
+        return Err(Unmet::Instruction);
     }
     if let Some(lapsed) = when.lapsed
         && facts.lapsed != lapsed
     {
-        return Err(if lapsed {
-            format!("the classification has not lapsed as of {}", facts.as_of)
-        } else {
-            format!("the classification has lapsed as of {}", facts.as_of)
-        });
+        return Err(Unmet::Lapsed(lapsed));
     }
     if let Some(review) = when.needs_review
         && facts.lapse.needs_review != review
     {
-        return Err(if review {
-            "the instruction does not call for review"
-        } else {
-            "the instruction calls for review"
-        }
-        .to_owned());
+        return Err(Unmet::NeedsReview(review));
     }
     if let Some(min) = when.age_min
         && facts.age.is_none_or(|a| a < min)
     {
-        return Err(facts.age.map_or_else(
-            || "the document's age is unknown".to_owned(),
-            |a| format!("the document is {a} years old, less than {min}"),
-        ));
+        return Err(if facts.age.is_some() { Unmet::AgeMin(min) } else { Unmet::AgeUnknown });
     }
     if let Some(below) = when.age_below
         && facts.age.is_none_or(|a| a >= below)
     {
-        return Err(facts.age.map_or_else(
-            || "the document's age is unknown".to_owned(),
-            |a| format!("the document is {a} years old, not less than {below}"),
-        ));
+        return Err(if facts.age.is_some() { Unmet::AgeBelow(below) } else { Unmet::AgeUnknown });
     }
     if let Some(reasons) = &when.reasons
         && !doc.reasons.letters.iter().any(|l| reasons.contains(l))
     {
-        return Err(format!("none of the reasons {} is cited", list(reasons)));
+        return Err(Unmet::Reasons);
     }
     if let Some(tags) = &when.tags
         && !doc.tags.iter().any(|t| tags.contains(t))
     {
-        return Err(format!("none of the tags {} is present", list(tags)));
+        return Err(Unmet::Tags);
     }
     if let Some(known) = when.origin_known
         && doc.created.is_some() != known
     {
-        return Err(if known { "the origin date is unknown" } else { "the origin date is known" }.to_owned());
+        return Err(Unmet::OriginKnown(known));
     }
     if let Some(from) = when.origin_from
         && doc.created.is_none_or(|o| o < from)
     {
-        return Err(format!("the origin is not on or after {from}"));
+        return Err(Unmet::OriginFrom(from));
     }
     if let Some(before) = when.origin_before
         && doc.created.is_none_or(|o| o >= before)
     {
-        return Err(format!("the origin is not before {before}"));
+        return Err(Unmet::OriginBefore(before));
     }
     if rule.scope == Scope::Portion
         && let Some(re) = &when.matches
         && !re.is_match(doc.text(portion.span))
     {
-        return Err("its expression does not match the portion's text".to_owned());
+        return Err(Unmet::Expression);
     }
     Ok(())
 }

@@ -37,6 +37,12 @@ fn default_policy() -> String {
 #[serde(deny_unknown_fields)]
 struct Expect {
     outcome: Option<String>,
+    /// The document's tags, in order.
+    tags: Option<Vec<String>>,
+    /// The document's subject.
+    subject: Option<String>,
+    /// The classifier's name.
+    classified_by: Option<String>,
     #[serde(default)]
     portion: Vec<ExpectPortion>,
 }
@@ -111,6 +117,22 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
                 && decisions.outcome.name() != expected
             {
                 problems.push(format!("{name}: outcome is {}, case.toml expects {expected}", decisions.outcome.name()));
+            }
+            if let Some(tags) = &case.expect.tags
+                && &doc.tags != tags
+            {
+                problems.push(format!("{name}: tags are {:?}, case.toml expects {tags:?}", doc.tags));
+            }
+            if let Some(subject) = &case.expect.subject
+                && doc.subject.as_ref() != Some(subject)
+            {
+                problems.push(format!("{name}: subject is {:?}, case.toml expects {subject:?}", doc.subject));
+            }
+            let classifier = doc.classified_by.as_ref().and_then(|c| c.name.as_ref());
+            if let Some(name_expected) = &case.expect.classified_by
+                && classifier != Some(name_expected)
+            {
+                problems.push(format!("{name}: classified by {classifier:?}, case.toml expects {name_expected:?}"));
             }
             for expect in &case.expect.portion {
                 let decision = doc

@@ -657,6 +657,10 @@ impl<'s> Builder<'s> {
     fn text_line(&mut self, span: Span) {
         let text = self.text(span);
         // Fields glued into a front-matter line: `DEPT FOR WHA/BSC E.O. 12958: DECL: …`.
+        let in_tags = self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Tags);
+        if in_tags && self.continue_tags(span) {
+            return;
+        }
         let in_subject = self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Subject);
         if !self.main_text_started
             && !in_subject
@@ -686,7 +690,6 @@ impl<'s> Builder<'s> {
         }
         let continues_subject =
             self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Subject && self.continues_subject(o, trimmed));
-        let tags_after_comma = self.open.as_ref().is_some_and(|o| self.text(o.last_line).trim_end().ends_with(','));
         match &mut self.open {
             Some(open) if open.kind == PortionKind::Heading && open.rule_top && open.lines == 1 => {
                 open.extend(span, true);
@@ -712,18 +715,36 @@ impl<'s> Builder<'s> {
                 }
             }
             Some(open) if open.kind == PortionKind::Tags => {
-                if let Some(tags) = continued_tags(trimmed, tags_after_comma) {
-                    if let Some(found) = self.tags.as_mut() {
-                        found.extend(tags);
-                    }
-                    self.extend(span, true);
-                } else {
-                    self.open(Open { last_is_text: true, ..Open::new(PortionKind::Text, span) });
-                }
+                self.open(Open { last_is_text: true, ..Open::new(PortionKind::Text, span) });
             }
             Some(_) => self.extend(span, true),
             None => self.open(Open { last_is_text: true, ..Open::new(PortionKind::Text, span) }),
         }
+    }
+
+    /// Takes a line under an open `TAGS:` block if it continues the tags: more tags up to a
+    /// glued field (`SUBJECT:`, `Classified By`, `E.O.`), which is then read as a line of its
+    /// own.
+    fn continue_tags(&mut self, span: Span) -> bool {
+        let Some(open) = self.open.as_ref() else { return false };
+        let after_comma = self.text(open.last_line).trim_end().ends_with(',');
+        let text = self.text(span);
+        let upper = text.to_ascii_uppercase();
+        let field_at = [upper.find("SUBJECT"), lines::find_field_start(text)].into_iter().flatten().min();
+        let head = Span::new(span.start, span.start + field_at.unwrap_or(text.len()));
+        let Some(tags) = continued_tags(self.text(head), after_comma) else { return false };
+        if let Some(found) = self.tags.as_mut() {
+            found.extend(tags);
+        }
+        self.extend(head, true);
+        if head.end < span.end {
+            let rest = Span::new(head.end, span.end);
+            match lines::reread(rest, self.source) {
+                Some(kind) => self.body_line(&Line { kind, span: rest, in_header: false }),
+                None => self.extend(rest, true),
+            }
+        }
+        true
     }
 
     /// Whether a text line continues the open subject: no blank line between them (unless the
@@ -804,11 +825,13 @@ fn clean_tags(mut tags: Vec<String>) -> Vec<String> {
     tags
 }
 
-/// Tags on a continuation line of `TAGS:`: upper-case tag words (any case after a line that
-/// ended with a comma), up to a glued `SUBJECT`.
-fn continued_tags(line: &str, after_comma: bool) -> Option<Vec<String>> {
-    let upper = line.to_ascii_uppercase();
-    let head = upper.find("SUBJECT").map_or(line, |at| &line[..at]);
+/// Tags on a continuation line of `TAGS:` (up to a glued field): upper-case tag words (any
+/// case after a line that ended with a comma).
+fn continued_tags(head: &str, after_comma: bool) -> Option<Vec<String>> {
+    // A colon belongs to a field or a subject written without its field word, never to tags.
+    if head.contains(':') {
+        return None;
+    }
     let tags = fields::split_tags(head);
     let tag_like = |t: &str| t.len() <= 12 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     let written_upper = head.chars().all(|c| !c.is_lowercase());

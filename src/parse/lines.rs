@@ -469,7 +469,7 @@ pub(crate) fn find_glued_field(line: Span, source: &str) -> Option<(usize, Vec<L
 }
 
 /// Byte offset of the first `E.O. 1xxxx`, `EO 1xxxx` or `Classified By` in `text`.
-fn find_field_start(text: &str) -> Option<usize> {
+pub(crate) fn find_field_start(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let eo = memchr::memchr2_iter(b'E', b'e', bytes).find(|&i| {
         let rest = &bytes[i..];

@@ -209,9 +209,21 @@ pub fn to_text(path: &str, doc: &Document, decisions: &Decisions) -> String {
     for error in &doc.errors {
         let _ = writeln!(out, "  error {}: {}", error.position, error.message);
     }
+    // The mark and label columns fit the document's longest (`(S//REL TO USA, FVEY)`).
+    let w =
+        doc.portions.iter().filter_map(|p| p.marking.as_ref()).map(|m| m.raw.chars().count()).max().unwrap_or(0).max(9);
+    let label_text = |labels: &[String]| if labels.is_empty() { "-".to_owned() } else { labels.join(" ") };
+    let lw = decisions
+        .portions
+        .iter()
+        .flat_map(|d| std::iter::once(label_text(&d.labels)).chain(d.spans.iter().map(|s| label_text(&s.labels))))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(22);
     let _ = writeln!(
         out,
-        "  {:>6}  {:<18} {:<9} {:<6} {:<9} {:<22} rules",
+        "  {:>6}  {:<18} {:<w$} {:<6} {:<9} {:<lw$} rules",
         "line", "portion", "mark", "level", "decision", "labels"
     );
     for (portion, decision) in doc.portions.iter().zip(&decisions.portions) {
@@ -223,10 +235,10 @@ pub fn to_text(path: &str, doc: &Document, decisions: &Decisions) -> String {
         let level = decision
             .level
             .map_or_else(|| "?".to_owned(), |l| format!("{l}{}", if decision.inherited { "*" } else { "" }));
-        let labels = if decision.labels.is_empty() { "-".to_owned() } else { decision.labels.join(" ") };
+        let labels = label_text(&decision.labels);
         let _ = writeln!(
             out,
-            "  {:>6}  {name:<18} {mark:<9} {level:<6} {:<9} {labels:<22} {}",
+            "  {:>6}  {name:<18} {mark:<w$} {level:<6} {:<9} {labels:<lw$} {}",
             portion.position.line,
             decision.outcome.name(),
             decision.rules.join(", ")
@@ -234,7 +246,7 @@ pub fn to_text(path: &str, doc: &Document, decisions: &Decisions) -> String {
         for span in &decision.spans {
             let _ = writeln!(
                 out,
-                "  {:>6}  {:<18} {:<9} {:<6} {:<9} {:<22} {}",
+                "  {:>6}  {:<18} {:<w$} {:<6} {:<9} {:<lw$} {}",
                 "",
                 format!("  span {}..{}", span.span.start, span.span.end),
                 "",

@@ -382,6 +382,10 @@ pub struct Portion {
     pub span: Span,
     /// Where the portion starts.
     pub position: Position,
+    /// Marks found inside the portion's text where a paragraph could start (or anywhere, in an
+    /// administrative line): classified marks and marks in disguise. Empty unless the grammar
+    /// missed a portion start; the engine judges the portion at the highest of them.
+    pub embedded: Vec<Marking>,
 }
 
 /// The publisher's preamble table, kept apart from the document's own marking.
@@ -463,6 +467,10 @@ pub struct Classification {
     pub raw: String,
     /// Which witness decided the level.
     pub source: ClassificationSource,
+    /// The highest level anything in the document shows: the banner, the security line, any
+    /// later banner (of a cable quoted inside this one, say), any portion mark or mark inside
+    /// a portion. Never below `level`; what unmarked text inherits.
+    pub highest: Option<Level>,
 }
 
 /// Kinds of declassification instruction (see the README, "When a classification lapses").
@@ -649,8 +657,11 @@ pub struct Document {
     pub classification: Classification,
     /// The executive order cited on the declassification line (`12958`).
     pub order: Option<String>,
-    /// The declassification instruction.
+    /// The declassification instruction: the document's first.
     pub decl: Decl,
+    /// Further instructions, in document order: a correction, or the line of a cable quoted
+    /// inside this one. Each governs, with those before it, the portions after it.
+    pub later_decls: Vec<Decl>,
     /// Reasons cited for classification.
     pub reasons: Reasons,
     /// The classification authority.
@@ -659,12 +670,17 @@ pub struct Document {
     pub tags: Vec<String>,
     /// The subject, one line, without its mark.
     pub subject: Option<String>,
-    /// The document's date of origin: preamble `Created`, else the DTG.
+    /// The document's date of origin: the latest of the preamble's `Created`, the DTG and the
+    /// other dates the document gives for itself (when they disagree, the later one makes the
+    /// automatic dates later: fail closed; see `warnings`).
     pub created: Option<NaiveDate>,
     /// Every portion, in document order; together they cover all non-blank text.
     pub portions: Vec<Portion>,
     /// Problems found; a document with problems is never released by the engine.
     pub errors: Vec<Issue>,
+    /// Facts a reviewer should know that do not stop a release: origin dates that disagree,
+    /// several declassification instructions, a second banner.
+    pub warnings: Vec<Issue>,
 }
 
 impl Document {
@@ -684,4 +700,38 @@ impl Document {
     pub fn highest_portion_level(&self) -> Option<Level> {
         self.portions.iter().filter_map(|p| p.marking.as_ref()?.level()).max()
     }
+
+    /// Checks that the portions tile the document: in order, without overlaps, and every byte
+    /// outside them a blank. Release text copies only the bytes of released portions and the
+    /// blanks between them, so a byte outside every portion would be a byte nobody decided.
+    ///
+    /// # Errors
+    /// The first offending span and what is wrong with it.
+    pub fn check_tiling(&self) -> Result<(), (Span, &'static str)> {
+        let mut at = 0;
+        for portion in &self.portions {
+            let span = portion.span;
+            if span.start < at {
+                return Err((span, "overlaps the portion before it"));
+            }
+            if span.end > self.source.len() || span.is_empty() {
+                return Err((span, "is empty or outside the document"));
+            }
+            if !is_blank(self.text(Span::new(at, span.start))) {
+                return Err((Span::new(at, span.start), "belongs to no portion"));
+            }
+            at = span.end;
+        }
+        if !is_blank(self.source.get(at..).unwrap_or("")) {
+            return Err((Span::new(at, self.source.len()), "belongs to no portion"));
+        }
+        Ok(())
+    }
+}
+
+/// Whether text between portions is only blanks and line breaks (the separators that belong
+/// to no portion).
+#[must_use]
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
 }

@@ -45,6 +45,7 @@ fn model(
                 marking,
                 span: Span::new(start, source.len() - 1),
                 position: Position { line: u32::try_from(i + 1).unwrap_or(1), col: 1 },
+                embedded: Vec::new(),
             }
         })
         .collect();
@@ -59,9 +60,11 @@ fn model(
             controls: Vec::new(),
             raw: String::new(),
             source: if level.is_some() { ClassificationSource::Banner } else { ClassificationSource::Unknown },
+            highest: level,
         },
         order: Some("12958".to_owned()),
         decl: Decl { kind, date: decl_date, exemptions: Vec::new(), raw: format!("DECL: {kind}"), span: None },
+        later_decls: Vec::new(),
         reasons: Reasons { section: Some("1.4".to_owned()), letters: vec!['b', 'd'] },
         classified_by: None,
         tags: vec!["PREL".to_owned()],
@@ -69,6 +72,7 @@ fn model(
         created,
         portions,
         errors: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

@@ -25,6 +25,9 @@ struct Case {
     as_of: toml::value::Datetime,
     #[serde(default = "default_policy")]
     policy: String,
+    /// Words that stand only in text that must be redacted: none may reach the release.
+    #[serde(default)]
+    must_not_release: Vec<String>,
     #[serde(default)]
     expect: Expect,
 }
@@ -157,20 +160,49 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
             problems.extend(
                 common::release_violations(&doc, &decisions, &policy).into_iter().map(|p| format!("{name}: {p}")),
             );
-            outputs(&doc, &decisions, &policy)
+            if let Err((span, what)) = doc.check_tiling() {
+                problems.push(format!("{name}: bytes {}..{} {what}", span.start, span.end));
+            }
+            let outputs = outputs(&doc, &decisions, &policy);
+            let release = outputs.get("release.txt").map_or("", String::as_str);
+            for word in &case.must_not_release {
+                assert!(bytes.windows(word.len()).any(|w| w == word.as_bytes()), "{name}: `{word}` is not in input.txt");
+                if release.contains(word.as_str()) {
+                    problems.push(format!("{name}: `{word}` leaks into the release"));
+                }
+            }
+            outputs
         }
         Err(error) => BTreeMap::from([("error.txt", format!("input.txt:{error}\n"))]),
     };
     let expected_dir = dir.join("expected");
     for (file, actual) in &outputs {
         let path = expected_dir.join(file);
-        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        let expected = match std::fs::read_to_string(&path) {
+            Ok(expected) => expected,
+            Err(_) if bless => String::new(),
+            Err(e) => {
+                problems.push(format!("{name}/expected/{file}: missing golden file ({e}); bless with UPDATE_GOLDEN=1"));
+                continue;
+            }
+        };
         if expected != *actual {
             if bless {
                 std::fs::create_dir_all(&expected_dir).expect("expected/ can be created");
                 std::fs::write(&path, actual).expect("golden file can be written");
             } else {
                 problems.push(format!("{name}/expected/{file} differs:\n{}", unified(&expected, actual)));
+            }
+        }
+    }
+    // A golden file the harness no longer writes is stale: it pins nothing.
+    for entry in std::fs::read_dir(&expected_dir).into_iter().flatten().flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if !outputs.contains_key(file.as_str()) {
+            if bless {
+                std::fs::remove_file(entry.path()).expect("stale golden file can be removed");
+            } else {
+                problems.push(format!("{name}/expected/{file}: stale golden file, no output is compared with it"));
             }
         }
     }

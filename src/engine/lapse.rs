@@ -7,7 +7,7 @@
 
 use chrono::{Datelike as _, NaiveDate};
 
-use crate::model::{DeclKind, Document};
+use crate::model::{Decl, DeclKind, Document};
 
 /// When the classification lapses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,12 +61,68 @@ fn rulebook(doc: &Document) -> String {
     doc.order.as_ref().map_or_else(String::new, |o| format!(" under E.O. {o}"))
 }
 
-/// Computes when `doc`'s classification lapses. `event_fallback` lets a prose event fall
-/// back to the automatic 25-year date instead of waiting for review.
+/// Computes when `doc`'s classification lapses under its first instruction. `event_fallback`
+/// lets a prose event fall back to the automatic 25-year date instead of waiting for review.
 #[must_use]
 pub fn compute(doc: &Document, event_fallback: bool) -> Lapse {
+    compute_for(doc, &doc.decl, event_fallback)
+}
+
+/// Where each instruction governs: from the start of the document under the first, and from
+/// each further instruction (a correction, a cable quoted inside this one) on under the most
+/// restrictive of it and all before it. Sorted by `from`.
+#[must_use]
+pub fn scopes(doc: &Document, event_fallback: bool) -> Vec<Scope> {
+    let mut out = vec![Scope { from: 0, lapse: compute(doc, event_fallback) }];
+    for decl in &doc.later_decls {
+        let Some(span) = decl.span else { continue };
+        let own = compute_for(doc, decl, event_fallback);
+        let before = &out[out.len() - 1].lapse;
+        let lapse = before.stricter(&own, decl);
+        out.push(Scope { from: span.start, lapse });
+    }
+    out
+}
+
+/// The lapse that governs the text from byte `from` on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// Where it starts governing.
+    pub from: usize,
+    /// The lapse there.
+    pub lapse: Lapse,
+}
+
+impl Lapse {
+    /// The more restrictive of `self` and `other` (the lapse of the further instruction
+    /// `decl`): the later date, and review if either calls for it.
+    fn stricter(&self, other: &Self, decl: &Decl) -> Self {
+        let rank = |l: &Self| match l.date {
+            LapseDate::Already => (0, None),
+            LapseDate::On(date) => (1, Some(date)),
+            LapseDate::Never => (2, None),
+        };
+        let needs_review = self.needs_review || other.needs_review;
+        if rank(other) > rank(self) {
+            Self {
+                date: other.date,
+                clause: format!("the further instruction `{}` governs from here: {}", decl.raw, other.clause),
+                needs_review,
+            }
+        } else {
+            Self {
+                date: self.date,
+                clause: format!("{} (the further instruction `{}` is not more restrictive)", self.clause, decl.raw),
+                needs_review,
+            }
+        }
+    }
+}
+
+/// When the classification lapses under the instruction `decl` of `doc`.
+fn compute_for(doc: &Document, decl: &Decl, event_fallback: bool) -> Lapse {
     let origin = doc.created;
-    let raw = if doc.decl.raw.is_empty() { "no instruction".to_owned() } else { format!("`{}`", doc.decl.raw) };
+    let raw = if decl.raw.is_empty() { "no instruction".to_owned() } else { format!("`{}`", decl.raw) };
     let book = rulebook(doc);
     let y25 = origin.and_then(|o| automatic(o, 25));
     let automatic_25 = |why: &str| match y25 {
@@ -81,13 +137,23 @@ pub fn compute(doc: &Document, event_fallback: bool) -> Lapse {
             needs_review: true,
         },
     };
-    match doc.decl.kind {
+    match decl.kind {
         DeclKind::Na => Lapse {
             date: LapseDate::Already,
             clause: format!("{raw}: the document is marked unclassified"),
             needs_review: false,
         },
-        DeclKind::Date => match (doc.decl.date, y25) {
+        DeclKind::Date => match (decl.date, y25) {
+            // A date before the document's own date makes no sense: a typing slip or a
+            // wrong origin date. Neither can be guessed: review.
+            (Some(date), _) if origin.is_some_and(|o| date < o) => Lapse {
+                date: LapseDate::Never,
+                clause: format!(
+                    "explicit date {date} ({raw}){book} is before the document's own date {}: the instruction makes no sense; review",
+                    origin.map_or_else(String::new, |o| o.to_string())
+                ),
+                needs_review: true,
+            },
             (Some(date), Some(auto)) if date > auto => Lapse {
                 date: LapseDate::On(auto),
                 clause: format!(
@@ -103,7 +169,7 @@ pub fn compute(doc: &Document, event_fallback: bool) -> Lapse {
             (None, _) => automatic_25(&format!("{raw} names no valid date")),
         },
         DeclKind::Oadr | DeclKind::Mr | DeclKind::X | DeclKind::Missing | DeclKind::Unrecognized => {
-            let why = match doc.decl.kind {
+            let why = match decl.kind {
                 DeclKind::Missing => "no declassification instruction".to_owned(),
                 DeclKind::Unrecognized => format!("unrecognised instruction {raw}"),
                 _ => format!("{raw} sets no date"),
@@ -126,7 +192,7 @@ pub fn compute(doc: &Document, event_fallback: bool) -> Lapse {
         }
         DeclKind::X25 => {
             let y50 = origin.and_then(|o| automatic(o, 50));
-            match (doc.decl.date, y50) {
+            match (decl.date, y50) {
                 (Some(date), Some(limit)) => Lapse {
                     date: LapseDate::On(date.min(limit)),
                     clause: format!("25X exemption {raw}{book} until its date, at most 50 years after origin"),
@@ -146,7 +212,7 @@ pub fn compute(doc: &Document, event_fallback: bool) -> Lapse {
         }
         DeclKind::X50 => {
             let y75 = origin.and_then(|o| automatic(o, 75));
-            let limit = match (doc.decl.date, y75) {
+            let limit = match (decl.date, y75) {
                 (Some(date), Some(limit)) => Some(date.min(limit)),
                 (date, limit) => date.or(limit),
             };

@@ -147,8 +147,8 @@ struct Facts<'a> {
     doc: &'a Document,
     policy: &'a Policy,
     as_of: NaiveDate,
-    lapse: Lapse,
-    lapsed: bool,
+    /// Where each instruction governs, with its lapse and whether it has lapsed as of the date.
+    scopes: Vec<(lapse::Scope, bool)>,
     age: Option<i64>,
     doc_controls: Vec<String>,
     reason_labels: Vec<String>,
@@ -176,8 +176,13 @@ pub fn evaluate(doc: &Document, policy: &Policy, as_of: NaiveDate) -> Decisions 
 /// [`evaluate`], optionally explaining why rules did not fire.
 #[must_use]
 pub fn evaluate_with(doc: &Document, policy: &Policy, as_of: NaiveDate, explain: Explain) -> Decisions {
-    let lapse = lapse::compute(doc, policy.defaults.event_falls_back_to_25_years);
-    let lapsed = lapse.has_lapsed(as_of);
+    let scopes: Vec<(lapse::Scope, bool)> = lapse::scopes(doc, policy.defaults.event_falls_back_to_25_years)
+        .into_iter()
+        .map(|scope| {
+            let lapsed = scope.lapse.has_lapsed(as_of);
+            (scope, lapsed)
+        })
+        .collect();
     let mut doc_controls: Vec<String> = doc.classification.controls.iter().map(|c| c.name().to_owned()).collect();
     if let Some(banner) = &doc.banner {
         doc_controls.extend(banner.controls.iter().map(|c| c.name().to_owned()));
@@ -185,13 +190,12 @@ pub fn evaluate_with(doc: &Document, policy: &Policy, as_of: NaiveDate, explain:
     let reason_labels = doc.reasons.letters.iter().map(|l| format!("1.4({})", l.to_ascii_uppercase())).collect();
     let unclassified_document =
         doc.decl.kind == crate::model::DeclKind::Na || doc.classification.level.is_some_and(|l| !l.is_classified());
-    let facts = Facts {
+    let mut facts = Facts {
         doc,
         policy,
         as_of,
         age: doc.created.and_then(|origin| as_of.years_since(origin)).map(i64::from),
-        lapse,
-        lapsed,
+        scopes,
         doc_controls,
         reason_labels,
         unclassified_document,
@@ -213,19 +217,42 @@ pub fn evaluate_with(doc: &Document, policy: &Policy, as_of: NaiveDate, explain:
         .chain(portions.iter().flat_map(|p| p.spans.iter().flat_map(|s| s.labels.iter().cloned())))
         .collect();
     sort_labels(&mut labels);
-    let Facts { lapse, lapsed, .. } = facts;
-    Decisions { outcome, labels, lapse, lapsed, as_of, portions }
+    // The document as a whole lapses when its most restrictive scope does: the last one, since
+    // each scope is at least as restrictive as those before it.
+    let (last, lapsed) = facts.scopes.pop().unwrap_or_else(|| {
+        let lapse = lapse::compute(doc, policy.defaults.event_falls_back_to_25_years);
+        let lapsed = lapse.has_lapsed(as_of);
+        (lapse::Scope { from: 0, lapse }, lapsed)
+    });
+    Decisions { outcome, labels, lapse: last.lapse, lapsed, as_of, portions }
 }
 
-/// The level a portion is judged at, and whether it was inherited.
+impl Facts<'_> {
+    /// The scope that governs a portion: the last instruction before it (the first governs
+    /// everything before the second).
+    fn scope(&self, portion: &Portion) -> (&lapse::Scope, bool, usize) {
+        let index = self.scopes.iter().rposition(|(s, _)| s.from <= portion.span.start).unwrap_or(0);
+        let (scope, lapsed) = &self.scopes[index];
+        (scope, *lapsed, index)
+    }
+}
+
+/// The level a portion is judged at, and whether it was inherited. Unmarked text inherits the
+/// highest level the document shows (never less than its banner); a mark inside the portion
+/// above that level raises it.
 fn effective_level(facts: &Facts<'_>, portion: &Portion) -> (Option<Level>, bool) {
-    match &portion.marking {
+    let (own, inherited) = match &portion.marking {
         Some(marking) => (marking.level(), false),
         None => match facts.policy.defaults.unmarked {
-            Unmarked::Inherit => (facts.doc.classification.level, true),
+            Unmarked::Inherit => {
+                let classification = &facts.doc.classification;
+                (classification.highest.max(classification.level), true)
+            }
             Unmarked::Level(level) => (Some(level), true),
         },
-    }
+    };
+    let embedded = portion.embedded.iter().filter_map(crate::model::Marking::level).max();
+    if embedded.is_some() && embedded >= own && (embedded > own || inherited) { (embedded, false) } else { (own, inherited) }
 }
 
 fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDecision {
@@ -244,14 +271,38 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
         labels
     };
 
-    if let Some(marking) = &portion.marking {
-        if marking.value == MarkValue::Unrecognized {
-            notes.push(format!("unrecognised mark `{}`", marking.raw));
-            candidates.push((defaults.unrecognized, DEFAULT_UNRECOGNIZED.to_owned(), default_labels()));
-        } else if facts.unclassified_document && marking.level().is_some_and(Level::is_classified) {
-            notes.push(format!("classified mark `{}` in a document marked unclassified", marking.raw));
-            candidates.push((defaults.contradiction, DEFAULT_CONTRADICTION.to_owned(), default_labels()));
+    let own_unrecognized = portion.marking.as_ref().filter(|m| m.value == MarkValue::Unrecognized);
+    if let Some(marking) = own_unrecognized {
+        notes.push(format!("unrecognised mark `{}`", marking.raw));
+    }
+    for marking in &portion.embedded {
+        match marking.level() {
+            Some(embedded) => notes.push(format!(
+                "holds the portion mark `{}` inside its text{}",
+                marking.raw,
+                if Some(embedded) == level { format!(": judged at {embedded}") } else { String::new() }
+            )),
+            None => notes.push(format!("holds the unreadable mark `{}` inside its text", marking.raw)),
         }
+    }
+    let disguised_inside = portion.embedded.iter().any(|m| m.value == MarkValue::Unrecognized);
+    if own_unrecognized.is_some() || disguised_inside {
+        candidates.push((defaults.unrecognized, DEFAULT_UNRECOGNIZED.to_owned(), default_labels()));
+    } else if facts.unclassified_document
+        && level.is_some_and(Level::is_classified)
+        && (!inherited || !portion.kind.is_header_line())
+    {
+        notes.push(match &portion.marking {
+            Some(marking) if !inherited && marking.level() == level => {
+                format!("classified mark `{}` in a document marked unclassified", marking.raw)
+            }
+            _ => format!("judged at {} in a document marked unclassified", level.map_or("?", Level::abbrev)),
+        });
+        candidates.push((defaults.contradiction, DEFAULT_CONTRADICTION.to_owned(), default_labels()));
+    }
+    let (scope, lapsed, scope_index) = facts.scope(portion);
+    if scope_index > 0 && level.is_some_and(Level::is_classified) {
+        notes.push(format!("governed by a further instruction: {}", scope.lapse.clause));
     }
     if !facts.doc.errors.is_empty() {
         notes.push(format!("the document could not be read reliably: {}", facts.doc.errors[0].message));
@@ -259,7 +310,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     }
 
     for rule in &facts.policy.rules {
-        match check(facts, portion, level, rule) {
+        match check(facts, portion, level, (&scope.lapse, lapsed), rule) {
             Ok(()) if rule.scope == Scope::Matches => {
                 let found = matched_spans(rule, text, portion.span.start);
                 if found.is_empty() && explain == Explain::Yes {
@@ -273,6 +324,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
             Err(unmet) => {
                 if explain == Explain::Yes {
                     why_not.push((rule.id.clone(), unmet.describe(facts, portion, level, &rule.when)));
+
                 }
             }
         }
@@ -429,7 +481,13 @@ impl Unmet {
 
 /// Whether `rule` applies to `portion`; if not, the first condition that fails.
 /// For span rules the expression is matched later, on the text.
-fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule) -> Result<(), Unmet> {
+fn check(
+    facts: &Facts<'_>,
+    portion: &Portion,
+    level: Option<Level>,
+    (lapse, lapsed): (&Lapse, bool),
+    rule: &Rule,
+) -> Result<(), Unmet> {
     let when: &When = &rule.when;
     let doc = facts.doc;
     if let Some(kinds) = &when.kinds
@@ -444,8 +502,9 @@ fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule
             None => return Err(Unmet::LevelUnknown),
         }
     }
+    // A mark found inside the portion makes it a marked portion.
     if let Some(marked) = when.marked
-        && portion.marking.is_some() != marked
+        && (portion.marking.is_some() || !portion.embedded.is_empty()) != marked
     {
         return Err(Unmet::Marked(marked));
     }
@@ -466,13 +525,13 @@ fn check(facts: &Facts<'_>, portion: &Portion, level: Option<Level>, rule: &Rule
     {
         return Err(Unmet::Instruction);
     }
-    if let Some(lapsed) = when.lapsed
-        && facts.lapsed != lapsed
+    if let Some(wanted) = when.lapsed
+        && lapsed != wanted
     {
-        return Err(Unmet::Lapsed(lapsed));
+        return Err(Unmet::Lapsed(wanted));
     }
     if let Some(review) = when.needs_review
-        && facts.lapse.needs_review != review
+        && lapse.needs_review != review
     {
         return Err(Unmet::NeedsReview(review));
     }

@@ -13,9 +13,10 @@
 use super::LineIndex;
 use super::fields;
 use super::lines::{self, Field, HeaderLine, Line, LineKind, Lines, Located};
+use super::{guard, leads};
 use crate::model::{
-    Banner, Classification, ClassificationSource, ClassifiedBy, Control, Decl, DeclKind, Document, Issue, Marking,
-    Portion, PortionKind, Reasons, Span, TransmissionHeader,
+    Banner, Classification, ClassificationSource, ClassifiedBy, Control, Decl, DeclKind, Document, Issue, Level,
+    Marking, Portion, PortionKind, Reasons, Span, TransmissionHeader,
 };
 
 /// A portion still being extended by the lines that follow it.
@@ -41,6 +42,8 @@ struct Open {
     blank_after: bool,
     /// For a heading: whether it began with a rule (the top of a box).
     rule_top: bool,
+    /// For a `Classified By:` block: whether its reasons are complete (it takes no more lines).
+    complete: bool,
 }
 
 impl Open {
@@ -58,6 +61,7 @@ impl Open {
             blank_before_last: false,
             blank_after: false,
             rule_top: false,
+            complete: false,
         }
     }
 
@@ -103,12 +107,25 @@ struct Builder<'s> {
     /// Whether the open paragraph states the classification authority.
     authority_in_paragraph: bool,
     cable_dated: Option<String>,
+    /// The number the next paragraph would have, for starts that only count in sequence.
+    next_number: u32,
+    /// Declassification instructions after the first.
+    later_decls: Vec<Decl>,
+    /// The highest level of a banner after the first.
+    highest_banner: Option<Level>,
+    warnings: Vec<Issue>,
+    /// How deep the reading of what follows a field on its line has gone (bounded).
+    depth: u8,
 }
 
 /// Builds the document from its lines.
-pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Document {
+///
+/// `source` is the text the lines were read from (line breaks normalised); the document's
+/// `source` is left empty for the caller to fill with the original text, which has the same
+/// offsets.
+pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document {
     let mut builder = Builder {
-        source: &source,
+        source,
         index,
         portions: Vec::with_capacity(read.lines.len() / 4 + 8),
         open: None,
@@ -127,6 +144,11 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         authority_in_paragraph: false,
         dated: None,
         cable_dated: None,
+        next_number: 1,
+        later_decls: Vec::new(),
+        highest_banner: None,
+        warnings: Vec::new(),
+        depth: 0,
     };
     let preamble = read.preamble.map(|(preamble, span)| {
         builder.emit(PortionKind::Preamble, span, None, None);
@@ -139,7 +161,6 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
     builder.close();
     builder.split_signature();
     let Builder {
-        portions,
         header,
         banner,
         caveat_controls,
@@ -151,13 +172,17 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         classified_by_blocks,
         cable_dated,
         dated,
+        mut portions,
+        later_decls,
+        highest_banner,
+        mut warnings,
         ..
     } = builder;
 
     // The first block that names someone; failing that, the first block.
     let mut classified_by: Option<ClassifiedBy> = None;
     for block in classified_by_blocks {
-        if let Some((classifier, found)) = lines::classified_by_block(block, &source) {
+        if let Some((classifier, found)) = lines::classified_by_block(block, source) {
             if classified_by.as_ref().is_none_or(|c| c.name.is_none()) {
                 let name = fields::classifier_name(&classifier);
                 if classified_by.is_none() || name.is_some() {
@@ -170,27 +195,40 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         }
     }
 
-    let created = preamble
-        .as_ref()
-        .and_then(|p| fields::iso_date_prefix(&p.created))
-        .or(header.dtg_date)
-        .or_else(|| cable_dated.as_deref().and_then(fields::iso_date_prefix))
-        .or(dated);
+    let origins: Vec<(&str, chrono::NaiveDate)> = [
+        ("the preamble's `Created`", preamble.as_ref().and_then(|p| fields::iso_date_prefix(&p.created))),
+        ("the date-time group", header.dtg_date),
+        ("`Cable dated:`", cable_dated.as_deref().and_then(fields::iso_date_prefix)),
+        ("the `Date:` line", dated),
+    ]
+    .into_iter()
+    .filter_map(|(what, date)| date.map(|d| (what, d)))
+    .collect();
+    let created = later_origin(&origins, &mut warnings, index.position(source, 0));
+    let first_paragraph = portions
+        .iter()
+        .position(|p| matches!(p.kind, PortionKind::Paragraph | PortionKind::Subparagraph))
+        .unwrap_or(portions.len());
+    for (i, portion) in portions.iter_mut().enumerate() {
+        let text = source.get(portion.span.start..portion.span.end).unwrap_or("");
+        let own = portion.marking.as_ref().map(|m| m.span.start);
+        portion.embedded = guard::embedded_marks(text, portion.span.start, portion.kind, own, i < first_paragraph);
+    }
     let id = preamble
         .as_ref()
         .map(|p| p.identifier.clone())
         .filter(|id| !id.is_empty())
         .or_else(|| derived_id(banner.as_ref(), created));
-    let classification = classification(banner.as_ref(), &header, &caveat_controls, &portions);
+    let classification = classification(banner.as_ref(), &header, &caveat_controls, &portions, highest_banner);
     let mut errors = Vec::new();
     if classification.level.is_none() {
         errors.push(Issue {
-            position: index.position(&source, 0),
+            position: index.position(source, 0),
             message: "no banner, security line or portion mark states the document's classification".to_owned(),
         });
     }
     if portions.iter().all(|p| p.kind == PortionKind::Preamble) {
-        errors.push(Issue { position: index.position(&source, 0), message: "the document has no text".to_owned() });
+        errors.push(Issue { position: index.position(source, 0), message: "the document has no text".to_owned() });
     }
     Document {
         id,
@@ -200,6 +238,7 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         classification,
         order,
         decl: decl.unwrap_or_else(Decl::missing),
+        later_decls,
         reasons,
         classified_by,
         tags: clean_tags(tags.unwrap_or_default()),
@@ -207,8 +246,29 @@ pub(crate) fn assemble(source: String, read: Lines, index: &LineIndex) -> Docume
         created,
         portions,
         errors,
-        source,
+        warnings,
+        source: String::new(),
     }
+}
+
+/// The document's date of origin: the latest of the dates it gives for itself. Dates more
+/// than two days apart (beyond time zones) disagree, and the reviewer is told which won.
+fn later_origin(
+    origins: &[(&str, chrono::NaiveDate)],
+    warnings: &mut Vec<Issue>,
+    position: crate::model::Position,
+) -> Option<chrono::NaiveDate> {
+    let &(latest_from, latest) = origins.iter().max_by_key(|(_, date)| *date)?;
+    let &(earliest_from, earliest) = origins.iter().min_by_key(|(_, date)| *date)?;
+    if (latest - earliest).num_days() > 2 {
+        warnings.push(Issue {
+            position,
+            message: format!(
+                "the document's dates disagree: {earliest_from} says {earliest}, {latest_from} says {latest}; the later date is taken as its origin"
+            ),
+        });
+    }
+    Some(latest)
 }
 
 /// `08MOSCOW434` from the DTG year, the banner's post (`MOSCOW`) and its serial (`000434`).
@@ -229,6 +289,7 @@ fn classification(
     header: &TransmissionHeader,
     caveat_controls: &[Control],
     portions: &[Portion],
+    highest_banner: Option<Level>,
 ) -> Classification {
     let highest = portions
         .iter()
@@ -253,7 +314,9 @@ fn classification(
     controls.retain(|c| !matches!(c, Control::Other(name) if name == "EFTO" || name == "SENSITIVE" || name == "SBU"));
     controls.sort();
     controls.dedup();
-    Classification { level, controls, raw, source }
+    let marks = portions.iter().flat_map(|p| p.marking.iter().chain(&p.embedded)).filter_map(Marking::level);
+    let highest = [level, header.routing_level, highest_banner].into_iter().flatten().chain(marks).max();
+    Classification { level, controls, raw, source, highest }
 }
 
 impl<'s> Builder<'s> {
@@ -267,7 +330,7 @@ impl<'s> Builder<'s> {
             return;
         }
         let position = self.index.position(self.source, span.start);
-        self.portions.push(Portion { kind, number, marking, span, position });
+        self.portions.push(Portion { kind, number, marking, span, position, embedded: Vec::new() });
     }
 
     fn close(&mut self) {
@@ -332,7 +395,7 @@ impl<'s> Builder<'s> {
                     }
                     self.emit(PortionKind::Header, Span::new(line.span.start, banner.span.start), None, None);
                     self.banner.get_or_insert_with(|| banner.clone());
-                    self.fields(Span::new(banner.span.start, line.span.end), PortionKind::Banner, glued);
+                    self.fields(Span::new(banner.span.start, line.span.end), Some((PortionKind::Banner, banner.span.end)), glued);
                     self.close();
                     continue;
                 }
@@ -370,90 +433,164 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// One line of the body. Paragraphs that start in the middle of the line (glued behind a
+    /// field, a heading, a page marker or the previous paragraph) cut it into pieces first;
+    /// each piece is then read as a line of its own.
     fn body_line(&mut self, line: &Line) {
-        match &line.kind {
+        let text = self.text(line.span);
+        let starts = leads::midline_starts(text, self.next_number);
+        let Some(first) = starts.first() else {
+            self.piece(&line.kind, line.span);
+            return;
+        };
+        let head = Span::new(line.span.start, line.span.start + first.at);
+        let kind = self.reread(head);
+        self.piece(&kind, head);
+        for (i, start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).map_or(line.span.end, |next| line.span.start + next.at);
+            let span = Span::new(line.span.start + start.at, end);
+            let kind = self.reread(span);
+            self.piece(&kind, span);
+        }
+    }
+
+    /// What the text at `span` (part of a line) is, read as a line of its own.
+    fn reread(&self, span: Span) -> LineKind {
+        if self.text(span).trim().is_empty() {
+            return LineKind::Blank;
+        }
+        lines::reread(span, self.source).unwrap_or_else(|| lines::text_kind(span, self.source))
+    }
+
+    /// Reads what follows a field on its line (`1. (C) …`, prose, a glued mark) as a piece of
+    /// its own: never as part of the field.
+    fn rest_of_line(&mut self, span: Span) {
+        if span.is_empty() || self.text(span).trim().is_empty() {
+            return;
+        }
+        // Each step takes something off the line, so this ends; the bound keeps a line of a
+        // thousand glued fields linear.
+        if self.depth >= 32 {
+            self.text_line(span);
+            return;
+        }
+        self.depth += 1;
+        let kind = self.reread(span);
+        self.piece(&kind, span);
+        self.depth -= 1;
+    }
+
+    /// One piece of a line: a whole line, or the part of one between paragraph starts.
+    fn piece(&mut self, kind: &LineKind, span: Span) {
+        // Once the body has begun, administrative-looking lines are content of the paragraph
+        // they stand in, unless they are this document's own section banners and page markers.
+        if self.main_text_started && self.is_administrative(kind, span) {
+            self.note_in_body(kind, span);
+            self.text_line(span);
+            return;
+        }
+        match kind {
             LineKind::Blank | LineKind::Header(_) => self.blank(),
             LineKind::Banner { banner, glued } => {
-                if glued.is_empty() && self.interrupts(PortionKind::Banner, line.span) {
+                let own_end = banner.span.end.min(span.end);
+                if glued.is_empty()
+                    && self.text(Span::new(own_end, span.end)).trim().is_empty()
+                    && self.interrupts(PortionKind::Banner, span)
+                {
                     return;
                 }
                 self.close();
-                if self.banner.is_none() {
-                    self.banner = Some(banner.clone());
-                }
-                self.fields(line.span, PortionKind::Banner, glued);
+                self.note_banner(banner, span);
+                self.fields(span, Some((PortionKind::Banner, own_end)), glued);
             }
-            LineKind::PageMarker => {
-                if !self.interrupts(PortionKind::PageMarker, line.span) {
+            LineKind::PageMarker { end, .. } => {
+                let marker = Span::new(span.start, (*end).clamp(span.start, span.end));
+                if !self.interrupts(PortionKind::PageMarker, marker) {
                     self.close();
-                    self.emit(PortionKind::PageMarker, line.span, None, None);
+                    self.emit(PortionKind::PageMarker, marker, None, None);
                 }
+                self.rest_of_line(Span::new(marker.end, span.end));
             }
             LineKind::Fields(found) => {
                 self.close();
-                let first_kind = found.first().map_or(PortionKind::Text, |f| field_kind(&f.value));
-                self.fields(line.span, first_kind, found);
+                self.fields(span, None, found);
             }
-            LineKind::DeclassifyOn(decl) => {
+            LineKind::DeclassifyOn { decl, end } => {
                 self.close();
-                if self.decl.is_none() {
-                    self.decl = Some(decl.clone());
-                }
-                self.emit(PortionKind::Decl, line.span, None, None);
+                self.record_decl(Some(decl.clone()), None, span);
+                self.emit(PortionKind::Decl, Span::new(span.start, *end), None, None);
+                self.rest_of_line(Span::new(*end, span.end));
             }
-            LineKind::Dated(date) => {
+            LineKind::Dated { date, end } => {
                 self.close();
                 if self.dated.is_none() {
                     self.dated = *date;
                 }
-                self.emit(PortionKind::Header, line.span, None, None);
+                self.emit(PortionKind::Header, Span::new(span.start, *end), None, None);
+                self.rest_of_line(Span::new(*end, span.end));
             }
             LineKind::DerivedFrom => {
                 self.close();
-                self.emit(PortionKind::ClassifiedBy, line.span, None, None);
+                self.emit(PortionKind::ClassifiedBy, span, None, None);
             }
-            LineKind::Reason(reasons) => {
+            LineKind::Reason { reasons, end } => {
                 self.close();
                 if self.reasons.letters.is_empty() {
                     self.reasons = reasons.clone();
                 }
-                self.emit(PortionKind::ClassifiedBy, line.span, None, None);
+                self.emit(PortionKind::ClassifiedBy, Span::new(span.start, *end), None, None);
+                self.rest_of_line(Span::new(*end, span.end));
             }
             LineKind::Ref => {
                 // `REF: … CLASSIFIED BY: …` glued on one line.
-                if let Some((at, found)) = lines::find_glued_field(line.span, self.source)
-                    && found.iter().any(|f| matches!(f.value, Field::ClassifiedBy))
+                if let Some((at, found)) = lines::find_glued_field(span, self.source)
+                    && found.iter().any(|f| matches!(f.value, Field::ClassifiedBy { .. }))
                 {
-                    self.open(Open::new(PortionKind::Ref, Span::new(line.span.start, at)));
-                    self.fields(Span::new(at, line.span.end), PortionKind::Ref, &found);
+                    self.open(Open::new(PortionKind::Ref, Span::new(span.start, at)));
+                    self.fields(Span::new(at, span.end), None, &found);
                     return;
                 }
-                self.open(Open::new(PortionKind::Ref, line.span));
+                let end = self.cut_at_mark(span, PortionKind::Ref, None);
+                self.open(Open::new(PortionKind::Ref, Span::new(span.start, end)));
+                self.rest_of_line(Span::new(end, span.end));
             }
             LineKind::ClassifiedBy { marking } => {
-                let mut open = Open::new(PortionKind::ClassifiedBy, line.span);
+                let (end, complete) = lines::classified_by_end(span, self.source);
+                let own = marking.as_ref().map(|m| m.span.start);
+                let cut = self.cut_at_mark(Span::new(span.start, end), PortionKind::ClassifiedBy, own);
+                let mut open = Open::new(PortionKind::ClassifiedBy, Span::new(span.start, cut));
                 open.marking.clone_from(marking);
+                open.complete = complete || cut < end;
+                let end = cut;
                 self.open(open);
+                self.rest_of_line(Span::new(end, span.end));
             }
-            LineKind::Caveat { glued } => {
-                if glued.is_empty() && self.interrupts(PortionKind::Caveat, line.span) {
+            LineKind::Caveat { glued, words_end } => {
+                let words_end = (*words_end).clamp(span.start, span.end);
+                if glued.is_empty()
+                    && self.text(Span::new(words_end, span.end)).trim().is_empty()
+                    && self.interrupts(PortionKind::Caveat, span)
+                {
                     return;
                 }
                 self.close();
-                if self.text(line.span).contains("NOFORN") && !self.main_text_started {
+                if self.text(span).contains("NOFORN") && !self.main_text_started {
                     self.caveat_controls.push(Control::Noforn);
                 }
-                self.fields(line.span, PortionKind::Caveat, glued);
+                self.fields(span, Some((PortionKind::Caveat, words_end)), glued);
             }
             LineKind::Para { number, marking, text } => {
                 if self.takes_reason_continuation(marking.as_ref(), *text) {
-                    self.extend(line.span, false);
+                    self.extend(span, false);
                     return;
                 }
-                let mut open = Open::new(PortionKind::Paragraph, line.span);
+                let mut open = Open::new(PortionKind::Paragraph, span);
                 open.number = Some(number.clone());
                 open.marking.clone_from(marking);
                 self.open(open);
+                if let Ok(n) = number.parse::<u32>() {
+                    self.next_number = n + 1;
+                }
                 // `1. (U) CLASSIFIED BY …`: the authority stated in the first paragraph.
                 if self.classified_by_blocks.is_empty() && contains_classified_by(self.text(*text)) {
                     self.authority_in_paragraph = true;
@@ -461,29 +598,158 @@ impl<'s> Builder<'s> {
                 self.main_text_started = true;
             }
             LineKind::Lettered { label, marking } => {
-                if self.takes_reason_continuation(Some(marking), line.span) {
-                    self.extend(line.span, false);
+                if self.takes_reason_continuation(Some(marking), span) {
+                    self.extend(span, false);
                     return;
                 }
-                let mut open = Open::new(PortionKind::Subparagraph, line.span);
+                let mut open = Open::new(PortionKind::Subparagraph, span);
                 open.number = Some(label.clone());
                 open.marking = Some(marking.clone());
                 self.open(open);
                 self.main_text_started = true;
             }
             LineKind::Marked { marking } => {
-                if self.takes_reason_continuation(Some(marking), line.span) {
-                    self.extend(line.span, false);
+                if self.takes_reason_continuation(Some(marking), span) {
+                    self.extend(span, false);
                     return;
                 }
-                let mut open = Open::new(PortionKind::Paragraph, line.span);
+                let mut open = Open::new(PortionKind::Paragraph, span);
                 open.marking = Some(marking.clone());
                 self.open(open);
                 self.main_text_started = true;
             }
-            LineKind::Rule => self.rule(line.span),
-            LineKind::Text => self.text_line(line.span),
+            LineKind::Rule => self.rule(span),
+            LineKind::Text => self.text_line(span),
         }
+    }
+
+    /// Where an administrative field at `span` ends at the latest: before the first portion
+    /// mark inside it (other than its own, which starts at `own`). A field holds no marks; a
+    /// mark there starts a portion of its own.
+    fn cut_at_mark(&self, span: Span, kind: PortionKind, own: Option<usize>) -> usize {
+        let text = self.text(span);
+        if !text.as_bytes().iter().any(|b| matches!(b, b'(' | b'[' | 0xEF)) {
+            return span.end;
+        }
+        guard::embedded_marks(text, span.start, kind, own, true).iter().map(|m| m.span.start).min().unwrap_or(span.end)
+    }
+
+    /// Whether a piece is an administrative line (a field, a caveat, a banner, a page marker)
+    /// other than this document's own section banners and page markers.
+    fn is_administrative(&self, kind: &LineKind, span: Span) -> bool {
+        match kind {
+            LineKind::Banner { banner, glued } => {
+                !(glued.is_empty() && self.text(Span::new(banner.span.end.min(span.end), span.end)).trim().is_empty())
+                    || !self.is_own_banner(banner)
+            }
+            LineKind::PageMarker { post, serial, end } => {
+                !self.is_own_page_marker(post.as_deref(), serial.as_deref(), Span::new(span.start, *end))
+            }
+            LineKind::Fields(_)
+            | LineKind::DeclassifyOn { .. }
+            | LineKind::DerivedFrom
+            | LineKind::Reason { .. }
+            | LineKind::Dated { .. }
+            | LineKind::Ref
+            | LineKind::ClassifiedBy { .. }
+            | LineKind::Caveat { .. } => true,
+            LineKind::Blank
+            | LineKind::Header(_)
+            | LineKind::Para { .. }
+            | LineKind::Lettered { .. }
+            | LineKind::Marked { .. }
+            | LineKind::Rule
+            | LineKind::Text => false,
+        }
+    }
+
+    /// A banner line repeating this document's own: the same level, and the same post and
+    /// serial when it gives them.
+    fn is_own_banner(&self, banner: &Banner) -> bool {
+        let Some(own) = &self.banner else { return false };
+        let same_serial = match (&own.serial, &banner.serial) {
+            (Some(a), Some(b)) => same_number(a, b),
+            (_, None) => true,
+            (None, Some(_)) => false,
+        };
+        let same_post = match (&own.post, &banner.post) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (_, None) => true,
+            (None, Some(_)) => false,
+        };
+        own.level == banner.level && same_serial && same_post
+    }
+
+    /// A page marker of this document: its post (which markers may cut short, `KUALA LUMP`)
+    /// and its serial are those of the document's banner.
+    fn is_own_page_marker(&self, post: Option<&str>, serial: Option<&str>, span: Span) -> bool {
+        let Some(own) = &self.banner else { return false };
+        let (Some(own_post), Some(own_serial)) = (own.post.as_deref(), own.serial.as_deref()) else { return false };
+        match (post, serial) {
+            (Some(post), Some(serial)) => {
+                let post = post.trim();
+                same_number(own_serial, serial)
+                    && !post.is_empty()
+                    && own_post.to_ascii_uppercase().starts_with(&post.to_ascii_uppercase())
+            }
+            // An old telegram's `PAGE 02 POST 05461 02 OF 02 271458Z`: the post and the serial
+            // are on the line.
+            _ => {
+                let text = self.text(span).to_ascii_uppercase();
+                text.contains(&own_post.to_ascii_uppercase())
+                    && text.split_whitespace().any(|word| same_number(own_serial, word))
+            }
+        }
+    }
+
+    /// Facts an administrative-looking line inside the body still gives: a declassification
+    /// instruction (a correction, a cable quoted in this one) and a banner's level count, fail
+    /// closed, though the line itself is content.
+    fn note_in_body(&mut self, kind: &LineKind, span: Span) {
+        match kind {
+            LineKind::Fields(found) => {
+                for field in found {
+                    if let Field::Eo { order, decl } = &field.value {
+                        self.record_decl(decl.clone(), order.clone(), field.span);
+                    }
+                }
+            }
+            LineKind::DeclassifyOn { decl, .. } => self.record_decl(Some(decl.clone()), None, span),
+            LineKind::Banner { banner, glued } => {
+                self.note_banner(banner, span);
+                for field in glued {
+                    if let Field::Eo { order, decl } = &field.value {
+                        self.record_decl(decl.clone(), order.clone(), field.span);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records a banner: the first is the document's; a later one with another level is a
+    /// second marking (a cable quoted inside this one) that raises what unmarked text inherits.
+    fn note_banner(&mut self, banner: &Banner, span: Span) {
+        match &self.banner {
+            None => self.banner = Some(banner.clone()),
+            Some(own) => {
+                if banner.level > own.level && self.highest_banner.is_none_or(|l| banner.level > l) {
+                    self.warn(
+                        span,
+                        format!(
+                            "a second banner `{}` marks this document higher than its own `{}`: unmarked text is judged at {}",
+                            banner.raw, own.raw, banner.level
+                        ),
+                    );
+                }
+                self.highest_banner = self.highest_banner.max(Some(banner.level));
+            }
+        }
+    }
+
+    fn warn(&mut self, span: Span, message: String) {
+        let position = self.index.position(self.source, span.start);
+        self.warnings.push(Issue { position, message });
     }
 
     fn blank(&mut self) {
@@ -497,8 +763,8 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// Keeps a banner, page marker or caveat met inside a paragraph aside, in case the
-    /// paragraph's text goes on after it. Returns whether it was kept aside.
+    /// Keeps one of this document's own banners or page markers met inside a paragraph aside,
+    /// in case the paragraph's text goes on after it. Returns whether it was kept aside.
     fn interrupts(&mut self, kind: PortionKind, span: Span) -> bool {
         match &self.open {
             Some(open) if open.is_flowing() && self.main_text_started => {
@@ -520,7 +786,7 @@ impl<'s> Builder<'s> {
     /// line (`4 (b) and (d)`, `(C) and (D)`) finishes it rather than starting a paragraph.
     fn takes_reason_continuation(&self, marking: Option<&Marking>, rest: Span) -> bool {
         let Some(open) = &self.open else { return false };
-        if open.kind != PortionKind::ClassifiedBy || open.blank_after {
+        if open.kind != PortionKind::ClassifiedBy || open.blank_after || open.complete {
             return false;
         }
         let block = self.text(Span::new(open.start, open.end)).trim_end().to_ascii_lowercase();
@@ -539,55 +805,79 @@ impl<'s> Builder<'s> {
                 || rest_text.starts_with('.'))
     }
 
-    /// Emits the portions of a line made of fields: the part before the first field (a
-    /// banner or caveat) as `lead`, then one portion per field.
-    fn fields(&mut self, line: Span, lead: PortionKind, found: &[Located<Field>]) {
-        let first_start = found.first().map_or(line.end, |f| f.span.start);
-        if first_start > line.start && !self.text(Span::new(line.start, first_start)).trim().is_empty() {
-            self.emit(lead, Span::new(line.start, first_start), None, None);
+    /// Continues an open `Classified By` block whose reasons are not complete yet with the line
+    /// at `span`, up to where its reasons end; what follows them on the line is content.
+    /// Returns false (and takes nothing) when the line does not complete the reasons.
+    fn continue_authority(&mut self, span: Span) -> bool {
+        let Some(open) = &self.open else { return false };
+        if open.kind != PortionKind::ClassifiedBy || open.complete || open.blank_after || open.lines >= 3 {
+            return false;
+        }
+        let (end, found) = lines::classified_by_end(Span::new(open.start, span.end), self.source);
+        if !found || end <= span.start {
+            return false;
+        }
+        self.extend(Span::new(span.start, end), false);
+        if let Some(open) = &mut self.open {
+            open.complete = true;
+        }
+        self.rest_of_line(Span::new(end, span.end));
+        true
+    }
+
+    /// Emits the portions of a line made of fields: the lead (a banner or caveat) up to where
+    /// it ends, then each field up to where it ends. Text on the line that no field takes is
+    /// content: between fields a text portion, after the last one a piece read on its own.
+    fn fields(&mut self, line: Span, lead: Option<(PortionKind, usize)>, found: &[Located<Field>]) {
+        let mut at = line.start;
+        if let Some((kind, end)) = lead {
+            let end = end.clamp(line.start, found.first().map_or(line.end, |f| f.span.start.max(line.start)));
+            let end = if kind.is_header_line() { self.cut_at_mark(Span::new(line.start, end), kind, None) } else { end };
+            self.emit(kind, Span::new(line.start, end), None, None);
+            at = end;
         }
         self.record_fields(found);
         for (i, field) in found.iter().enumerate() {
-            let end = found.get(i + 1).map_or(line.end, |next| next.span.start);
-            let span = Span::new(field.span.start, end);
-            let kind = field_kind(&field.value);
-            let is_last = i + 1 == found.len();
+            let start = field.span.start.clamp(at, line.end);
+            if !self.text(Span::new(at, start)).trim().is_empty() {
+                self.close();
+                self.emit(PortionKind::Text, Span::new(at, start), None, None);
+            }
+            let limit = found.get(i + 1).map_or(line.end, |next| next.span.start.clamp(start, line.end));
+            let span = Span::new(start, field.span.end.clamp(start, limit));
+            let own = match &field.value {
+                Field::Subject { marking, .. } => marking.as_ref().map(|m| m.span.start),
+                _ => None,
+            };
+            let span = Span::new(start, self.cut_at_mark(span, field_kind(&field.value), own));
+            let cut = span.end < field.span.end.clamp(start, limit);
+            let is_last = i + 1 == found.len() && !cut;
+            self.close();
             match &field.value {
                 Field::Subject { marking, .. } if is_last => {
                     let mut open = Open::new(PortionKind::Subject, span);
                     open.marking.clone_from(marking);
                     self.open(open);
                 }
-                Field::Subject { marking, .. } => self.emit(kind, span, None, marking.clone()),
-                Field::ClassifiedBy => self.open(Open::new(PortionKind::ClassifiedBy, span)),
+                Field::Subject { marking, .. } => self.emit(PortionKind::Subject, span, None, marking.clone()),
+                Field::ClassifiedBy { complete } => {
+                    let mut open = Open::new(PortionKind::ClassifiedBy, span);
+                    open.complete = *complete || cut;
+                    self.open(open);
+                }
                 Field::Tags(_) if is_last => self.open(Open::new(PortionKind::Tags, span)),
-                _ => self.emit(kind, span, None, None),
+                value => self.emit(field_kind(value), span, None, None),
             }
+            at = span.end;
         }
+        self.rest_of_line(Span::new(at, line.end));
     }
 
     /// Takes the document-level values from fields, first occurrence first.
     fn record_fields(&mut self, found: &[Located<Field>]) {
         for field in found {
             match &field.value {
-                Field::Eo { order, decl } => {
-                    // An instruction wrapped below an `E.O. 12958:` that had none completes it.
-                    let incomplete = self.decl.as_ref().is_some_and(|d| d.kind == DeclKind::Missing);
-                    if incomplete && decl.is_some() {
-                        self.decl.clone_from(decl);
-                    } else if self.decl.is_none() {
-                        if order.is_some() {
-                            self.order.clone_from(order);
-                        }
-                        self.decl = Some(decl.clone().unwrap_or_else(|| Decl {
-                            kind: DeclKind::Missing,
-                            date: None,
-                            exemptions: Vec::new(),
-                            raw: String::new(),
-                            span: Some(field.span),
-                        }));
-                    }
-                }
+                Field::Eo { order, decl } => self.record_decl(decl.clone(), order.clone(), field.span),
                 Field::Tags(tags) => {
                     if self.tags.is_none() {
                         self.tags = Some(tags.clone());
@@ -598,13 +888,51 @@ impl<'s> Builder<'s> {
                         self.subject = Some(vec![text.clone()]);
                     }
                 }
-                Field::Caveat | Field::ClassifiedBy => {}
+                Field::Caveat | Field::ClassifiedBy { .. } => {}
             }
         }
         if found.iter().any(|f| matches!(f.value, Field::Caveat))
             && found.iter().any(|f| self.text(f.span).starts_with("NOFORN"))
         {
             self.caveat_controls.push(Control::Noforn);
+        }
+    }
+
+    /// Records a declassification instruction. The first is the document's (an `E.O. 12958:`
+    /// without one is completed by a `DECL:` wrapped below it); a different one later is a
+    /// further instruction that governs, with the earlier ones, what follows it. Inside the
+    /// body only an instruction that decides something counts: prose that mentions the order
+    /// (`E.O. 12958 was cited by …`) is no instruction.
+    fn record_decl(&mut self, decl: Option<Decl>, order: Option<String>, span: Span) {
+        let Some(first) = &self.decl else {
+            if order.is_some() {
+                self.order = order;
+            }
+            self.decl = Some(decl.unwrap_or_else(|| Decl {
+                kind: DeclKind::Missing,
+                date: None,
+                exemptions: Vec::new(),
+                raw: String::new(),
+                span: Some(span),
+            }));
+            return;
+        };
+        let Some(decl) = decl else { return };
+        if first.kind == DeclKind::Missing {
+            self.decl = Some(decl);
+            return;
+        }
+        let decides = !matches!(decl.kind, DeclKind::Missing | DeclKind::Event | DeclKind::Unrecognized);
+        let same = |d: &Decl| d.kind == decl.kind && d.date == decl.date && d.exemptions == decl.exemptions;
+        if (decides || !self.main_text_started) && !same(first) && !self.later_decls.iter().any(same) {
+            self.warn(
+                span,
+                format!(
+                    "a further declassification instruction `{}` after `{}`: the more restrictive governs what follows it",
+                    decl.raw, first.raw
+                ),
+            );
+            self.later_decls.push(decl);
         }
     }
 
@@ -665,17 +993,24 @@ impl<'s> Builder<'s> {
         if !self.main_text_started
             && !in_subject
             && let Some((at, found)) = lines::find_glued_field(span, self.source)
-            && (self.decl.is_none() || found.iter().all(|f| matches!(f.value, Field::ClassifiedBy)))
+            && (self.decl.is_none() || found.iter().all(|f| matches!(f.value, Field::ClassifiedBy { .. })))
         {
-            let lead = if self.open.as_ref().is_some_and(Open::is_block) {
-                self.extend(Span::new(span.start, at), true);
-                None
+            // What comes before the field continues an open `REF:` list only if it is a reference.
+            let head = Span::new(span.start, at);
+            let continues_ref = self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Ref)
+                && is_reference_line(self.text(head));
+            if continues_ref {
+                self.extend(head, true);
+                self.close();
+                self.fields(Span::new(at, span.end), None, &found);
             } else {
-                Some(PortionKind::Text)
-            };
-            self.close();
-            let lead_span = if lead.is_some() { span } else { Span::new(at, span.end) };
-            self.fields(lead_span, PortionKind::Text, &found);
+                self.close();
+                self.fields(span, Some((PortionKind::Text, at)), &found);
+            }
+            return;
+        }
+        // The reasons of a `Classified By:` wrapped onto this line.
+        if self.continue_authority(span) {
             return;
         }
         // A heading glued to its rule: `COMMENT ---------`.
@@ -700,7 +1035,7 @@ impl<'s> Builder<'s> {
             Some(open) if open.kind == PortionKind::Subject && continues_subject => {
                 // `… DIEGO GARCIA  Classified By: …` glued on a continuation line.
                 let glued = lines::find_glued_field(span, self.source)
-                    .filter(|(_, found)| found.iter().any(|f| matches!(f.value, Field::ClassifiedBy)));
+                    .filter(|(_, found)| found.iter().any(|f| matches!(f.value, Field::ClassifiedBy { .. })));
                 let own = glued.as_ref().map_or(span, |(at, _)| Span::new(span.start, *at));
                 if !self.subject_closed {
                     let own_text = self.text(own).trim().to_owned();
@@ -711,10 +1046,15 @@ impl<'s> Builder<'s> {
                 self.extend(own, true);
                 if let Some((at, found)) = glued {
                     self.close();
-                    self.fields(Span::new(at, span.end), PortionKind::Subject, &found);
+                    self.fields(Span::new(at, span.end), None, &found);
                 }
             }
-            Some(open) if open.kind == PortionKind::Tags => {
+            Some(open) if open.kind == PortionKind::Ref && !open.blank_after && is_reference_line(trimmed) => {
+                open.extend(span, true);
+            }
+            // A `TAGS:`, `REF:` or `Classified By:` line (or a subject) ends at its own end: a
+            // line under it that does not continue it is content.
+            Some(open) if open.is_block() => {
                 self.open(Open { last_is_text: true, ..Open::new(PortionKind::Text, span) });
             }
             Some(_) => self.extend(span, true),
@@ -728,11 +1068,14 @@ impl<'s> Builder<'s> {
     fn continue_tags(&mut self, span: Span) -> bool {
         let Some(open) = self.open.as_ref() else { return false };
         let after_comma = self.text(open.last_line).trim_end().ends_with(',');
+        // A list written in lower case (`Tags: prel, pgov,`) may go on in lower case.
+        let block = self.text(Span::new(open.start, open.end));
+        let lower_list = !block.get(4..).unwrap_or("").chars().any(char::is_uppercase);
         let text = self.text(span);
         let upper = text.to_ascii_uppercase();
         let field_at = [upper.find("SUBJECT"), lines::find_field_start(text)].into_iter().flatten().min();
         let head = Span::new(span.start, span.start + field_at.unwrap_or(text.len()));
-        let Some(tags) = continued_tags(self.text(head), after_comma) else { return false };
+        let Some(tags) = continued_tags(self.text(head), after_comma && lower_list) else { return false };
         if let Some(found) = self.tags.as_mut() {
             found.extend(tags);
         }
@@ -791,7 +1134,14 @@ impl<'s> Builder<'s> {
         let position = self.index.position(source, signature.start);
         self.portions.insert(
             index + 1,
-            Portion { kind: PortionKind::Signature, number: None, marking: None, span: signature, position },
+            Portion {
+                kind: PortionKind::Signature,
+                number: None,
+                marking: None,
+                span: signature,
+                position,
+                embedded: Vec::new(),
+            },
         );
     }
 }
@@ -825,9 +1175,9 @@ fn clean_tags(mut tags: Vec<String>) -> Vec<String> {
     tags
 }
 
-/// Tags on a continuation line of `TAGS:` (up to a glued field): upper-case tag words (any
-/// case after a line that ended with a comma).
-fn continued_tags(head: &str, after_comma: bool) -> Option<Vec<String>> {
+/// Tags on a continuation line of `TAGS:` (up to a glued field): upper-case tag words, or
+/// lower-case ones where a lower-case list ended its line with a comma.
+fn continued_tags(head: &str, lower_after_comma: bool) -> Option<Vec<String>> {
     // A colon belongs to a field or a subject written without its field word, never to tags.
     if head.contains(':') {
         return None;
@@ -835,7 +1185,33 @@ fn continued_tags(head: &str, after_comma: bool) -> Option<Vec<String>> {
     let tags = fields::split_tags(head);
     let tag_like = |t: &str| t.len() <= 12 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     let written_upper = head.chars().all(|c| !c.is_lowercase());
-    (!tags.is_empty() && tags.iter().all(|t| tag_like(t)) && (written_upper || after_comma)).then_some(tags)
+    (!tags.is_empty() && tags.iter().all(|t| tag_like(t)) && (written_upper || lower_after_comma)).then_some(tags)
+}
+
+/// Whether a line under `REF:` is another reference of the list (`B. 08 MOSCOW 1234`,
+/// `(C) STATE 56789 (NOTAL)`, `B) Tijuana 921`): a label, then a post or originator and a
+/// number, with nothing that reads as prose.
+fn is_reference_line(line: &str) -> bool {
+    let line = line.trim();
+    if line.is_empty() || line.len() > 100 || !line.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    const LINKS: [&str; 8] = ["and", "notal", "(notal)", "(notal),", "of", "dated", "email", "para"];
+    line.split_whitespace().all(|word| {
+        let bare = word.trim_matches([',', ';', '.', ':', '(', ')']);
+        bare.is_empty()
+            || !bare.bytes().any(|b| b.is_ascii_lowercase())
+            || bare.chars().next().is_some_and(char::is_uppercase) && bare.len() > 1
+            || LINKS.contains(&word.to_ascii_lowercase().as_str())
+            || LINKS.contains(&bare.to_ascii_lowercase().as_str())
+    })
+}
+
+/// Whether two serial numbers are the same number (`000434` and `00000434`).
+fn same_number(a: &str, b: &str) -> bool {
+    let a = a.trim().trim_start_matches('0');
+    let b = b.trim().trim_start_matches('0');
+    !a.is_empty() && a == b && a.bytes().all(|c| c.is_ascii_digit())
 }
 
 /// Whether a line mentions `classified by` in any case.
@@ -874,7 +1250,7 @@ fn field_kind(field: &Field) -> PortionKind {
         Field::Tags(_) => PortionKind::Tags,
         Field::Subject { .. } => PortionKind::Subject,
         Field::Caveat => PortionKind::Caveat,
-        Field::ClassifiedBy => PortionKind::ClassifiedBy,
+        Field::ClassifiedBy { .. } => PortionKind::ClassifiedBy,
     }
 }
 

@@ -99,8 +99,12 @@ pub(crate) fn banner(pair: &Pair<'_, Rule>, offset: usize) -> Option<(Banner, Op
     let mut post = None;
     let mut serial = None;
     let mut raw_end = pair.as_span().start();
+    let mut own_end = raw_end;
     let mut tail = None;
     for inner in pair.clone().into_inner() {
+        if inner.as_rule() != Rule::banner_tail {
+            own_end = own_end.max(inner.as_span().end());
+        }
         match inner.as_rule() {
             Rule::spaced_level | Rule::word_level => {
                 level = banner_level(inner.as_str());
@@ -138,7 +142,9 @@ pub(crate) fn banner(pair: &Pair<'_, Rule>, offset: usize) -> Option<(Banner, Op
     let source = pair.as_str();
     let start = pair.as_span().start();
     let raw = source.get(..raw_end.saturating_sub(start)).unwrap_or(source).trim().to_owned();
-    Some((Banner { level: level?, controls, section, post, serial, raw, span: span_of(pair, offset) }, tail))
+    // The banner ends where its own words end; glued text is not part of it.
+    let span = Span::new(start + offset, own_end + offset);
+    Some((Banner { level: level?, controls, section, post, serial, raw, span }, tail))
 }
 
 /// A `decl_instruction`, `decl_value` or `declassify_on` pair as a [`Decl`].
@@ -309,8 +315,39 @@ pub(crate) fn tags(pair: &Pair<'_, Rule>) -> Vec<String> {
     pair.clone()
         .into_inner()
         .find(|p| p.as_rule() == Rule::tag_list)
-        .map(|list| split_tags(list.as_str()))
+        .map(|list| split_tags(&list.as_str()[..tags_extent(list.as_str())]))
         .unwrap_or_default()
+}
+
+/// How much of a tag list is tags: words of capitals and digits (`PREL`, `KNNP`, `OVIP(RICE,`),
+/// or, in a list written in lower case, short lower-case words (`prel, pgov`). The first word
+/// of another kind (prose, a portion mark, a page header) and all that follows it are not tags.
+pub(crate) fn tags_extent(list: &str) -> usize {
+    let mut end = 0;
+    let mut lower_list = None;
+    let mut at = 0;
+    for word in list.split_inclusive(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+        let start = at;
+        at += word.len();
+        let bare = word.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | ':' | '-'));
+        if bare.is_empty() {
+            continue;
+        }
+        let has_lower = bare.chars().any(char::is_lowercase);
+        let lower = *lower_list.get_or_insert(has_lower && !bare.chars().any(char::is_uppercase));
+        let is_tag = if lower {
+            bare.len() <= 6 && bare.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        } else {
+            !has_lower
+                && !matches!(bare, "SECRET" | "CONFIDENTIAL" | "UNCLASSIFIED" | "PAGE")
+                && !(bare.starts_with('(') && bare.ends_with(')') && bare.len() <= 12)
+        };
+        if !is_tag {
+            break;
+        }
+        end = start + word.trim_end().len();
+    }
+    end
 }
 
 /// Tags written on a line: separated by blanks, commas or semicolons, upper-cased.

@@ -6,6 +6,7 @@ use pest::iterators::Pair;
 
 use super::fields::{self, span_of};
 use super::grammar::{DocumentParser, Rule};
+use super::{leads, marks};
 use crate::model::{Banner, Decl, Level, Marking, Preamble, Reasons, Span};
 
 /// A field found on a line, possibly glued behind another one.
@@ -19,8 +20,9 @@ pub(crate) enum Field {
     Subject { marking: Option<Marking>, text: String },
     /// A glued caveat word such as `SIPDIS`.
     Caveat,
-    /// `Classified By` glued on a line: the block starts here.
-    ClassifiedBy,
+    /// `Classified By` glued on a line: the block starts here; `complete` when its reasons are
+    /// on the line (the field ends after them).
+    ClassifiedBy { complete: bool },
 }
 
 /// A field and where it is.
@@ -40,23 +42,33 @@ pub(crate) enum LineKind {
         banner: Banner,
         glued: Vec<Located<Field>>,
     },
-    PageMarker,
+    /// A page marker (`MOSCOW 00003335 002 OF 004`) or old telegram page header (`PAGE 02 …`),
+    /// ending at `end` (text may follow it on the line).
+    PageMarker {
+        /// The post, as the marker writes it (`MOSCOW`, `KUALA LUMP`).
+        post: Option<String>,
+        /// The serial, as the marker writes it (`00003335`).
+        serial: Option<String>,
+        end: usize,
+    },
     /// A line made of fields (`E.O.`, `TAGS:`, `SUBJECT:`, glued together or not).
     Fields(Vec<Located<Field>>),
-    /// ISOO `Declassify On:`.
-    DeclassifyOn(Decl),
+    /// ISOO `Declassify On:`, the field ending at `end`.
+    DeclassifyOn { decl: Decl, end: usize },
     /// ISOO `Derived From:`.
     DerivedFrom,
-    /// ISOO `Reason:`.
-    Reason(Reasons),
-    /// `Date: 12 May 2011`.
-    Dated(Option<chrono::NaiveDate>),
+    /// ISOO `Reason:`, the field ending at `end`.
+    Reason { reasons: Reasons, end: usize },
+    /// `Date: 12 May 2011`, the field ending at `end`.
+    Dated { date: Option<chrono::NaiveDate>, end: usize },
     Ref,
     ClassifiedBy {
         marking: Option<Marking>,
     },
+    /// Caveat words (`SIPDIS`, `STATE FOR INR/B`) up to `words_end`, then fields glued on.
     Caveat {
         glued: Vec<Located<Field>>,
+        words_end: usize,
     },
     Para {
         number: String,
@@ -168,29 +180,62 @@ fn split_run(run: Span, source: &str, lines: &mut Vec<Line>) {
 /// A text line, unless it is one of the structured lines that start like prose: a page
 /// marker (`MOSCOW 00003335 002 OF 004`), told apart by its end, or a line that starts with a
 /// field, caveat or banner word in mixed or lower case, read again with every structured shape.
-fn text_kind(span: Span, source: &str) -> LineKind {
+pub(crate) fn text_kind(span: Span, source: &str) -> LineKind {
     let line = source.get(span.start..span.end).unwrap_or("");
     if starts_with_structured_word(line)
         && let Some(kind) = reread(span, source)
     {
         return kind;
     }
-    // A page marker ends in three digits (before trailing blanks or a continuation backslash).
-    let last = line.bytes().rev().find(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\\'));
-    if !last.is_some_and(|b| b.is_ascii_digit()) {
-        return LineKind::Text;
-    }
-    let trimmed = line.trim_end().trim_end_matches('\\').trim_end();
-    let ends_in_digits = trimmed.len() >= 3 && trimmed.as_bytes()[trimmed.len() - 3..].iter().all(u8::is_ascii_digit);
-    if ends_in_digits
-        && trimmed.len() < 60
-        && (trimmed.contains(" OF ") || trimmed.contains(" of "))
-        && let Ok(mut pairs) = DocumentParser::parse(Rule::page_marker_line, line)
-        && pairs.next().is_some()
+    let first = line.trim_start().as_bytes().first().copied().unwrap_or(b' ');
+    // A subparagraph label in lower case before a mark (`a) (S)`, `ii. (S)`).
+    if first.is_ascii_lowercase()
+        && let Some(at) = leads::lower_label_then_mark(line)
     {
-        return LineKind::PageMarker;
+        if let Some(kind) = reread(span, source) {
+            return kind;
+        }
+        if let Some(marking) = marks::mark_at(&line[at..], span.start + at) {
+            let label = line[..at].trim().trim_matches(['(', ')', '.']).to_owned();
+            return LineKind::Lettered { label, marking };
+        }
+    }
+    // A mark in disguise at the start of a line (`[S] …`, `（S） …`, `(Ѕ) …`).
+    if matches!(first, b'(' | b'[' | b'{') || first >= 0x80 {
+        let at = line.len() - line.trim_start().len();
+        if let Some(marking) = marks::mark_at(&line[at..], span.start + at) {
+            return LineKind::Marked { marking };
+        }
+    }
+    // A page marker (`MOSCOW 00003335 002 OF 004`), alone on its line or with text after it.
+    if first.is_ascii_uppercase()
+        && line.get(..line.len().min(72)).is_some_and(|head| head.contains(" OF ") || head.contains(" of "))
+        && let Some(kind) = page_marker(span, source)
+    {
+        return kind;
     }
     LineKind::Text
+}
+
+/// A page marker at the start of the line at `span`, if the line starts with one that the
+/// end of the line or a blank follows.
+fn page_marker(span: Span, source: &str) -> Option<LineKind> {
+    let line = source.get(span.start..span.end)?;
+    let pair = DocumentParser::parse(Rule::page_marker, line).ok()?.next()?;
+    let end = pair.as_span().end();
+    if !line[end..].chars().next().is_none_or(char::is_whitespace) {
+        return None;
+    }
+    let mut post = None;
+    let mut serial = None;
+    for inner in pair.into_inner() {
+        match inner.as_rule() {
+            Rule::post_name => post = Some(inner.as_str().to_owned()),
+            Rule::page_serial => serial = Some(inner.as_str().to_owned()),
+            _ => {}
+        }
+    }
+    Some(LineKind::PageMarker { post, serial, end: span.start + end })
 }
 
 /// Whether a line that the grammar took for prose starts with a word that begins a structured
@@ -200,15 +245,17 @@ fn starts_with_structured_word(line: &str) -> bool {
     let Some(first) = bytes.first() else { return false };
     // Words by initial, so that most lines are dismissed by their first byte.
     let words: &[&str] = match first.to_ascii_lowercase() {
-        b'c' => &["classified", "c o n"],
-        b's' => &["subject", "subj", "sipdis", "sensitive", "s e c"],
+        b'c' => &["classified", "c o n", "comment"],
+        b's' => &["subject", "subj", "sipdis", "sensitive", "s e c", "summary"],
         b't' => &["tags", "tag:", "tas:", "t o p"],
         b'r' => &["ref", "reason"],
         b'd' => &["derived", "declassify", "date:"],
-        b'n' => &["noforn"],
+        b'n' => &["noforn", "note"],
         b'e' => &["eo 1", "eo:", "e.o"],
         b'o' => &["o ("],
-        b'u' => &["u n c"],
+        b'u' => &["u n c", "update"],
+        b'a' => &["action request"],
+        b'b' => &["background"],
         _ => return false,
     };
     words.iter().any(|w| bytes.len() >= w.len() && bytes[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
@@ -292,7 +339,11 @@ fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> LineKind {
                 None => LineKind::Text,
             }
         }
-        Rule::page_marker_line | Rule::page_line => LineKind::PageMarker,
+        Rule::page_marker_line => {
+            page_marker(Span::new(offset + pair.as_span().start(), offset + pair.as_span().end()), source)
+                .unwrap_or(LineKind::Text)
+        }
+        Rule::page_line => LineKind::PageMarker { post: None, serial: None, end: offset + pair.as_span().end() },
         Rule::eo_line | Rule::decl_line | Rule::tags_line | Rule::subject_line => {
             LineKind::Fields(field_sequence(pair, source, offset))
         }
@@ -303,11 +354,12 @@ fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> LineKind {
         },
         Rule::caveat_line => {
             let tail = pair.into_inner().find(|p| p.as_rule() == Rule::caveat_tail);
+            let words_end = tail.as_ref().map_or(offset, |t| offset + t.as_span().start());
             let glued = tail
                 .filter(|t| !t.as_str().trim().is_empty())
                 .map(|t| glued_tail(span_of(&t, offset), source))
                 .unwrap_or_default();
-            LineKind::Caveat { glued }
+            LineKind::Caveat { glued, words_end }
         }
         Rule::para_line => {
             let mut number = String::new();
@@ -320,6 +372,13 @@ fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> LineKind {
                     Rule::para_text => text = span_of(&inner, offset),
                     _ => {}
                 }
+            }
+            // A mark the grammar cannot read is still a mark: never an unmarked paragraph.
+            if marking.is_none() {
+                let rest = source.get(text.start..text.end).unwrap_or("");
+                let at = rest.len() - rest.trim_start().len();
+                marking = marks::mark_at(&rest[at..], text.start + at)
+                    .or_else(|| marks::split_mark(&rest[at..], text.start + at));
             }
             LineKind::Para { number, marking, text }
         }
@@ -335,7 +394,7 @@ fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> LineKind {
             }
             marking.map_or(LineKind::Text, |marking| LineKind::Lettered { label, marking })
         }
-        Rule::marked_line => pair
+        Rule::marked_line | Rule::lead_marked_line => pair
             .into_inner()
             .find(|p| p.as_rule() == Rule::portion_mark)
             .map_or(LineKind::Text, |p| LineKind::Marked { marking: fields::marking(&p, offset) }),
@@ -346,6 +405,7 @@ fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> LineKind {
 
 fn isoo_line(pair: Pair<'_, Rule>, offset: usize) -> LineKind {
     let Some(inner) = pair.into_inner().next() else { return LineKind::Text };
+    let end = offset + inner.as_span().end();
     match inner.as_rule() {
         Rule::declassify_on => {
             let decl = inner
@@ -353,14 +413,20 @@ fn isoo_line(pair: Pair<'_, Rule>, offset: usize) -> LineKind {
                 .into_inner()
                 .find(|p| p.as_rule() == Rule::decl_value)
                 .map_or_else(Decl::missing, |value| fields::decl(&value, offset));
-            LineKind::DeclassifyOn(decl)
+            LineKind::DeclassifyOn { decl, end }
         }
-        Rule::dated => LineKind::Dated(
-            inner.into_inner().find(|p| p.as_rule() == Rule::decl_date).and_then(|d| fields::date_of(&d)),
-        ),
-        Rule::isoo_reason => LineKind::Reason(
-            inner.into_inner().find(|p| p.as_rule() == Rule::reasons).map(|r| fields::reasons(&r)).unwrap_or_default(),
-        ),
+        Rule::dated => LineKind::Dated {
+            date: inner.into_inner().find(|p| p.as_rule() == Rule::decl_date).and_then(|d| fields::date_of(&d)),
+            end,
+        },
+        Rule::isoo_reason => LineKind::Reason {
+            reasons: inner
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::reasons)
+                .map(|r| fields::reasons(&r))
+                .unwrap_or_default(),
+            end,
+        },
         _ => LineKind::DerivedFrom,
     }
 }
@@ -388,10 +454,69 @@ fn field_sequence(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Vec<Loca
 }
 
 fn push_field(pair: &Pair<'_, Rule>, offset: usize, out: &mut Vec<Located<Field>>) {
-    let span = span_of(pair, offset);
     if let Some(value) = field(pair, offset) {
-        out.push(Located { value, span });
+        out.push(Located { value, span: field_span(pair, offset) });
     }
+}
+
+/// Where a field ends: `TAGS:` at the last word that is a tag, `Classified By` after its
+/// reasons (and the punctuation that closes them). Whatever follows on the line is not the
+/// field, whatever the grammar's rest-of-line token took.
+fn field_span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
+    let span = span_of(pair, offset);
+    let text = pair.as_str();
+    let length = match pair.as_rule() {
+        Rule::tags_field => {
+            let list_start = pair.clone().into_inner().find(|p| p.as_rule() == Rule::tag_list).map_or(text.len(), |p| {
+                p.as_span().start() - pair.as_span().start()
+            });
+            list_start + fields::tags_extent(&text[list_start..])
+        }
+        Rule::classified_by_field => classified_by_length(pair).0,
+        _ => text.len(),
+    };
+    Span::new(span.start, span.start + length.min(text.len()))
+}
+
+/// The length of a `classified_by_field` pair up to the end of its reasons and their closing
+/// punctuation, and whether it has reasons; without reasons, the whole pair.
+fn classified_by_length(pair: &Pair<'_, Rule>) -> (usize, bool) {
+    let text = pair.as_str();
+    let start = pair.as_span().start();
+    let reasons_end = pair
+        .clone()
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::reason_clause)
+        .and_then(|clause| clause.into_inner().find(|p| p.as_rule() == Rule::reasons))
+        .map(|reasons| reasons.as_span().end() - start);
+    match reasons_end {
+        Some(end) => {
+            let closing = text[end..].bytes().take_while(|b| matches!(b, b'.' | b')' | b';' | b',' | b' ' | b'\t')).count();
+            (end + closing, true)
+        }
+        None => (text.len(), false),
+    }
+}
+
+/// Where the `Classified By` field that starts the text at `span` ends (its reasons may wrap
+/// onto the lines `span` also covers), and whether its reasons were found.
+pub(crate) fn classified_by_end(span: Span, source: &str) -> (usize, bool) {
+    let Some(text) = source.get(span.start..span.end) else { return (span.end, false) };
+    let Some(at) = find_ascii_ci(text, "classified") else { return (span.end, false) };
+    let Some(pair) = DocumentParser::parse(Rule::classified_by_field, &text[at..]).ok().and_then(|mut p| p.next())
+    else {
+        return (span.end, false);
+    };
+    let (length, found) = classified_by_length(&pair);
+    let end = span.start + at + length;
+    // Blanks before the end of the text belong to nobody.
+    (if found { end.min(span.end) } else { span.end }, found)
+}
+
+/// The byte offset of `needle` (ASCII, lower case) in `text`, in any case.
+fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    text.as_bytes().windows(n).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
@@ -422,7 +547,7 @@ fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
             Field::Subject { marking, text }
         }
         Rule::glued_caveat => Field::Caveat,
-        Rule::classified_by_field => Field::ClassifiedBy,
+        Rule::classified_by_field => Field::ClassifiedBy { complete: classified_by_length(pair).1 },
         _ => return None,
     })
 }

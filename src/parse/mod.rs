@@ -5,10 +5,14 @@
 //! fields are derived (`assemble`). pest's types never leave this module.
 
 mod assemble;
+mod breaks;
 mod fields;
 mod grammar;
+mod guard;
+mod leads;
 mod lines;
 mod markers;
+mod marks;
 
 pub use markers::markers;
 use thiserror::Error;
@@ -92,12 +96,18 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ReadError> {
 /// assert_eq!(doc.decl.date, chrono::NaiveDate::from_ymd_opt(2018, 2, 15));
 /// ```
 pub fn parse_str(source: String) -> Result<Document, ReadError> {
-    let index = LineIndex::new(&source);
-    // The grammar reads lines that end with a newline; give the last line one if it lacks it.
-    // Spans never reach into the added newline, so they index `source` as well.
-    let read = if source.ends_with('\n') { lines::read(&source) } else { lines::read(&format!("{source}\n")) }
-        .map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
-    Ok(assemble::assemble(source, read, &index))
+    let mut doc = {
+        // Every line break (CR, LS, PS, NEL) read as `\n`, at the same offsets.
+        let text = breaks::normalize(&source);
+        let index = LineIndex::new(&text);
+        // The grammar reads lines that end with a newline; give the last line one if it lacks it.
+        // Spans never reach into the added newline, so they index `source` as well.
+        let read = if text.ends_with('\n') { lines::read(&text) } else { lines::read(&format!("{text}\n")) }
+            .map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
+        assemble::assemble(&text, read, &index)
+    };
+    doc.source = source;
+    Ok(doc)
 }
 
 /// Byte offsets of line starts, for turning offsets into line and column.

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use crate::engine::{Decisions, DocumentOutcome};
-use crate::model::{Document, Portion, PortionKind, Span};
+use crate::model::{Document, Portion, PortionKind, is_blank};
 use crate::policy::{Outcome, Policy};
 
 /// Case and document numbers printed in the stamp.
@@ -115,31 +115,50 @@ pub fn stamp(doc: &Document, decisions: &Decisions, policy: &Policy, options: &S
 }
 
 /// The released body: the source with redacted portions and spans replaced.
+///
+/// Built portion by portion: the bytes of a released portion are copied (but its redacted
+/// spans), a redacted portion becomes its placeholder, and between portions only blanks are
+/// copied. Text that belongs to no portion (which the parser's tiling should make impossible)
+/// is never copied: nothing is released that no decision covers.
 #[must_use]
 pub fn released_body(doc: &Document, decisions: &Decisions) -> String {
-    let mut cuts: Vec<(Span, String)> = Vec::new();
-    for (portion, decision) in doc.portions.iter().zip(&decisions.portions) {
-        if decision.outcome == Outcome::Release {
-            for span in &decision.spans {
-                cuts.push((span.span, format!("[{}]", placeholder_labels(&span.labels))));
-            }
-        } else {
-            cuts.push((portion.span, placeholder(portion, &decision.labels)));
-        }
-    }
-    cuts.sort_by_key(|(span, _)| span.start);
-    let mut out = String::with_capacity(doc.source.len());
+    let source = doc.source.as_str();
+    let mut out = String::with_capacity(source.len());
     let mut at = 0;
-    for (span, replacement) in cuts {
-        if span.start < at || span.end > doc.source.len() {
+    for (portion, decision) in doc.portions.iter().zip(&decisions.portions) {
+        let span = portion.span;
+        if span.start < at || span.end > source.len() || !source.is_char_boundary(span.start) {
             continue;
         }
-        out.push_str(&doc.source[at..span.start]);
-        out.push_str(&replacement);
+        push_between(&mut out, &source[at..span.start]);
+        if decision.outcome == Outcome::Release {
+            let mut from = span.start;
+            for cut in &decision.spans {
+                let cut_span = cut.span;
+                if cut_span.start < from || cut_span.end > span.end {
+                    continue;
+                }
+                out.push_str(&source[from..cut_span.start]);
+                let _ = write!(out, "[{}]", placeholder_labels(&cut.labels));
+                from = cut_span.end;
+            }
+            out.push_str(&source[from..span.end]);
+        } else {
+            out.push_str(&placeholder(portion, &decision.labels));
+        }
         at = span.end;
     }
-    out.push_str(&doc.source[at..]);
+    push_between(&mut out, &source[at..]);
     out
+}
+
+/// Copies what stands between two portions when it is only blanks and line breaks.
+fn push_between(out: &mut String, between: &str) {
+    if is_blank(between) {
+        out.push_str(between);
+    } else {
+        out.push_str("[NOT READ]");
+    }
 }
 
 /// The withdrawal notice that stands for a withheld document or one that needs review.

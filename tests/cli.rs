@@ -140,6 +140,8 @@ struct ParsedPortion {
     line: u32,
     col: u32,
     span: [usize; 2],
+    #[serde(default)]
+    embedded: Vec<ParsedMarking>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -238,6 +240,7 @@ struct ReportDoc {
     lapse: ReportLapse,
     portions: Vec<ReportPortion>,
     errors: Vec<String>,
+    warnings: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,6 +273,8 @@ struct ReportPortion {
     line: u32,
     col: u32,
     span: [usize; 2],
+    #[serde(default)]
+    embedded: Vec<ParsedMarking>,
     decision: String,
     labels: Vec<String>,
     rules: Vec<String>,

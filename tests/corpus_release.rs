@@ -43,7 +43,9 @@ fn report_violations(doc: &Document, decisions: &engine::Decisions) -> Vec<Strin
         if portion.marking.as_ref().is_some_and(|m| m.value == MarkValue::Unrecognized) {
             problems.push(format!("line {}: unrecognised mark released", portion.position.line));
         }
-        if decision.level.is_some_and(Level::is_classified) && (!decisions.lapsed || decisions.lapse.needs_review) {
+        // Judged by the instruction that governs the portion (a correction governs only what
+        // follows it).
+        if decision.level.is_some_and(Level::is_classified) && (!decision.lapsed || decision.needs_review) {
             problems.push(format!(
                 "line {}: classified portion released before its classification lapsed",
                 portion.position.line

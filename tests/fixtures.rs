@@ -166,7 +166,10 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
             let outputs = outputs(&doc, &decisions, &policy);
             let release = outputs.get("release.txt").map_or("", String::as_str);
             for word in &case.must_not_release {
-                assert!(bytes.windows(word.len()).any(|w| w == word.as_bytes()), "{name}: `{word}` is not in input.txt");
+                assert!(
+                    bytes.windows(word.len()).any(|w| w == word.as_bytes()),
+                    "{name}: `{word}` is not in input.txt"
+                );
                 if release.contains(word.as_str()) {
                     problems.push(format!("{name}: `{word}` leaks into the release"));
                 }
@@ -180,7 +183,11 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
         let path = expected_dir.join(file);
         let expected = match std::fs::read_to_string(&path) {
             Ok(expected) => expected,
-            Err(_) if bless => String::new(),
+            Err(_) if bless => {
+                std::fs::create_dir_all(&expected_dir).expect("expected/ can be created");
+                std::fs::write(&path, actual).expect("golden file can be written");
+                continue;
+            }
             Err(e) => {
                 problems.push(format!("{name}/expected/{file}: missing golden file ({e}); bless with UPDATE_GOLDEN=1"));
                 continue;

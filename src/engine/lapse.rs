@@ -57,6 +57,19 @@ fn automatic(origin: NaiveDate, years: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(origin.year() + years, 12, 31)
 }
 
+/// When each executive order on classified information was signed.
+fn signed(order: &str) -> Option<NaiveDate> {
+    let (y, m, d) = match order {
+        "12065" => (1978, 6, 28),
+        "12356" => (1982, 4, 2),
+        "12958" => (1995, 4, 17),
+        "13292" => (2003, 3, 25),
+        "13526" => (2009, 12, 29),
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
 fn rulebook(doc: &Document) -> String {
     doc.order.as_ref().map_or_else(String::new, |o| format!(" under E.O. {o}"))
 }
@@ -137,10 +150,30 @@ fn compute_for(doc: &Document, decl: &Decl, event_fallback: bool) -> Lapse {
             needs_review: true,
         },
     };
+    // An order signed after the document was written cannot have been cited by its
+    // classifier: one of the two dates is wrong, and neither can be guessed.
+    if let (Some(order), Some(origin)) = (doc.order.as_deref(), origin)
+        && let Some(signed) = signed(order)
+        && signed > origin
+        && decl.kind != DeclKind::Na
+    {
+        return Lapse {
+            date: LapseDate::Never,
+            clause: format!(
+                "{raw} cites E.O. {order} of {signed}, later than the document's own date {origin}: its dates make no sense; review"
+            ),
+            needs_review: true,
+        };
+    }
     match decl.kind {
         DeclKind::Na => Lapse {
             date: LapseDate::Already,
-            clause: format!("{raw}: the document is marked unclassified"),
+            clause: match doc.classification.highest.filter(|l| l.is_classified()) {
+                Some(level) => format!(
+                    "{raw} calls the document unclassified, but it is marked {level}: a contradiction; what is judged classified stays redacted"
+                ),
+                None => format!("{raw}: the document is marked unclassified"),
+            },
             needs_review: false,
         },
         DeclKind::Date => match (decl.date, y25) {

@@ -99,6 +99,11 @@ pub struct PortionDecision {
     pub notes: Vec<String>,
     /// With [`Explain::Yes`]: for each rule that did not fire, why.
     pub why_not: Vec<(String, String)>,
+    /// Whether the instruction that governs the portion (the document's, or a further one
+    /// before it) has lapsed as of the date.
+    pub lapsed: bool,
+    /// Whether that instruction calls for review.
+    pub needs_review: bool,
 }
 
 impl PortionDecision {
@@ -252,7 +257,11 @@ fn effective_level(facts: &Facts<'_>, portion: &Portion) -> (Option<Level>, bool
         },
     };
     let embedded = portion.embedded.iter().filter_map(crate::model::Marking::level).max();
-    if embedded.is_some() && embedded >= own && (embedded > own || inherited) { (embedded, false) } else { (own, inherited) }
+    if embedded.is_some() && embedded >= own && (embedded > own || inherited) {
+        (embedded, false)
+    } else {
+        (own, inherited)
+    }
 }
 
 fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDecision {
@@ -324,7 +333,6 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
             Err(unmet) => {
                 if explain == Explain::Yes {
                     why_not.push((rule.id.clone(), unmet.describe(facts, portion, level, &rule.when)));
-
                 }
             }
         }
@@ -348,7 +356,19 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
         spans.clear();
     }
     sort_labels(&mut labels);
-    PortionDecision { outcome, labels, rules, level, inherited, spans: merge_spans(spans), notes, why_not }
+    let needs_review = scope.lapse.needs_review;
+    PortionDecision {
+        outcome,
+        labels,
+        rules,
+        level,
+        inherited,
+        spans: merge_spans(spans),
+        notes,
+        why_not,
+        lapsed,
+        needs_review,
+    }
 }
 
 fn rule_labels(facts: &Facts<'_>, rule: &Rule) -> Vec<String> {

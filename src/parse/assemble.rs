@@ -44,6 +44,8 @@ struct Open {
     rule_top: bool,
     /// For a `Classified By:` block: whether its reasons are complete (it takes no more lines).
     complete: bool,
+    /// Interruptions (own banners, page markers) that the last extension took inside.
+    absorbed: Vec<(PortionKind, Span)>,
 }
 
 impl Open {
@@ -62,6 +64,7 @@ impl Open {
             blank_after: false,
             rule_top: false,
             complete: false,
+            absorbed: Vec::new(),
         }
     }
 
@@ -73,6 +76,7 @@ impl Open {
         self.last_is_text = is_text;
         self.blank_before_last = self.blank_after;
         self.blank_after = false;
+        self.absorbed.clear();
     }
 
     const fn is_flowing(&self) -> bool {
@@ -116,6 +120,8 @@ struct Builder<'s> {
     warnings: Vec<Issue>,
     /// How deep the reading of what follows a field on its line has gone (bounded).
     depth: u8,
+    /// Starts of the lines of classification authority blocks in the body (sorted).
+    authority_lines: Vec<usize>,
 }
 
 /// Builds the document from its lines.
@@ -149,6 +155,7 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
         highest_banner: None,
         warnings: Vec::new(),
         depth: 0,
+        authority_lines: authority_blocks(&read.lines, source),
     };
     let preamble = read.preamble.map(|(preamble, span)| {
         builder.emit(PortionKind::Preamble, span, None, None);
@@ -395,7 +402,11 @@ impl<'s> Builder<'s> {
                     }
                     self.emit(PortionKind::Header, Span::new(line.span.start, banner.span.start), None, None);
                     self.banner.get_or_insert_with(|| banner.clone());
-                    self.fields(Span::new(banner.span.start, line.span.end), Some((PortionKind::Banner, banner.span.end)), glued);
+                    self.fields(
+                        Span::new(banner.span.start, line.span.end),
+                        Some((PortionKind::Banner, banner.span.end)),
+                        glued,
+                    );
                     self.close();
                     continue;
                 }
@@ -584,6 +595,10 @@ impl<'s> Builder<'s> {
                     self.extend(span, false);
                     return;
                 }
+                if marking.is_none() && self.number_continues_text(number, self.text(*text).trim().is_empty()) {
+                    self.text_line(span);
+                    return;
+                }
                 let mut open = Open::new(PortionKind::Paragraph, span);
                 open.number = Some(number.clone());
                 open.marking.clone_from(marking);
@@ -634,13 +649,59 @@ impl<'s> Builder<'s> {
         guard::embedded_marks(text, span.start, kind, own, true).iter().map(|m| m.span.start).min().unwrap_or(span.end)
     }
 
+    /// Whether an unmarked numbered line continues the open paragraph rather than starting
+    /// one. A figure that the sentence above goes on with (`… on November` ⏎ `16. His aim …`;
+    /// copies put blank lines inside sentences), a number alone on its line (`… see para.` ⏎
+    /// ⏎ `3.` ⏎ `2. (S) …`) and a number out of the paragraph sequence under a marked paragraph
+    /// (`787), and would…`, a list item `1) …` under paragraph 5) continue it. The next number
+    /// starts a paragraph, unless the sentence of a marked paragraph above goes on with it
+    /// (`… met on April` ⏎ `2. Van den IJssel …`; in a cable of unmarked paragraphs, whose
+    /// copies often cut lines short, it starts one). Joining never makes classified text
+    /// unclassified: a line joins only an unmarked paragraph (it inherits either way), a
+    /// classified one, or one marked at the banner's level; under `(U)` in a CONFIDENTIAL cable
+    /// it stays a paragraph of its own that inherits.
+    fn number_continues_text(&self, number: &str, bare: bool) -> bool {
+        let Ok(n) = number.parse::<u32>() else { return false };
+        let Some(open) = &self.open else { return false };
+        if !matches!(open.kind, PortionKind::Paragraph | PortionKind::Subparagraph) {
+            return false;
+        }
+        let banner = self.banner.as_ref().map(|b| b.level);
+        let joining_is_safe = open.marking.as_ref().is_none_or(|marking| {
+            marking.level().is_some_and(|level| level.is_classified() || banner.is_some_and(|b| level >= b))
+        });
+        let last = self.text(open.last_line).trim_end();
+        let sentence_open = last.chars().last().is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '('));
+        if n == self.next_number {
+            return sentence_open && open.marking.is_some() && joining_is_safe;
+        }
+        // A number alone holds no words to lower.
+        if bare {
+            return true;
+        }
+        if !joining_is_safe {
+            return false;
+        }
+        if sentence_open {
+            return true;
+        }
+        // In a cable of unmarked paragraphs, and for the number after the next (one skipped
+        // or lost), a paragraph starts.
+        open.marking.is_some() && n != self.next_number + 1
+    }
+
     /// Whether a piece is an administrative line (a field, a caveat, a banner, a page marker)
     /// other than this document's own section banners and page markers.
     fn is_administrative(&self, kind: &LineKind, span: Span) -> bool {
+        // An ISOO classification authority block at the end of the body is one.
+        if self.authority_lines.binary_search(&span.start).is_ok() {
+            return false;
+        }
         match kind {
             LineKind::Banner { banner, glued } => {
-                !(glued.is_empty() && self.text(Span::new(banner.span.end.min(span.end), span.end)).trim().is_empty())
-                    || !self.is_own_banner(banner)
+                let alone =
+                    glued.is_empty() && self.text(Span::new(banner.span.end.min(span.end), span.end)).trim().is_empty();
+                !(alone && self.is_own_banner(banner))
             }
             LineKind::PageMarker { post, serial, end } => {
                 !self.is_own_page_marker(post.as_deref(), serial.as_deref(), Span::new(span.start, *end))
@@ -685,21 +746,17 @@ impl<'s> Builder<'s> {
     fn is_own_page_marker(&self, post: Option<&str>, serial: Option<&str>, span: Span) -> bool {
         let Some(own) = &self.banner else { return false };
         let (Some(own_post), Some(own_serial)) = (own.post.as_deref(), own.serial.as_deref()) else { return false };
-        match (post, serial) {
-            (Some(post), Some(serial)) => {
-                let post = post.trim();
-                same_number(own_serial, serial)
-                    && !post.is_empty()
-                    && own_post.to_ascii_uppercase().starts_with(&post.to_ascii_uppercase())
-            }
-            // An old telegram's `PAGE 02 POST 05461 02 OF 02 271458Z`: the post and the serial
-            // are on the line.
-            _ => {
-                let text = self.text(span).to_ascii_uppercase();
-                text.contains(&own_post.to_ascii_uppercase())
-                    && text.split_whitespace().any(|word| same_number(own_serial, word))
-            }
+        if let (Some(post), Some(serial)) = (post, serial) {
+            let post = post.trim();
+            return same_number(own_serial, serial)
+                && !post.is_empty()
+                && own_post.to_ascii_uppercase().starts_with(&post.to_ascii_uppercase());
         }
+        // An old telegram's `PAGE 02 POST 05461 02 OF 02 271458Z`: the post and the serial are
+        // on the line.
+        let text = self.text(span).to_ascii_uppercase();
+        text.contains(&own_post.to_ascii_uppercase())
+            && text.split_whitespace().any(|word| same_number(own_serial, word))
     }
 
     /// Facts an administrative-looking line inside the body still gives: a declassification
@@ -778,7 +835,7 @@ impl<'s> Builder<'s> {
     fn extend(&mut self, line: Span, is_text: bool) {
         if let Some(open) = &mut self.open {
             open.extend(line, is_text);
-            self.pending.clear();
+            open.absorbed = std::mem::take(&mut self.pending);
         }
     }
 
@@ -813,6 +870,12 @@ impl<'s> Builder<'s> {
         if open.kind != PortionKind::ClassifiedBy || open.complete || open.blank_after || open.lines >= 3 {
             return false;
         }
+        // The classifier's name wrapped onto the line below its title (`Classified By: Special
+        // Representative for Afghanistan and Pakistan` ⏎ `Richard C. Holbrooke`).
+        if open.lines == 1 && is_signature(self.text(span).trim()) {
+            self.extend(span, true);
+            return true;
+        }
         let (end, found) = lines::classified_by_end(Span::new(open.start, span.end), self.source);
         if !found || end <= span.start {
             return false;
@@ -827,22 +890,21 @@ impl<'s> Builder<'s> {
 
     /// Emits the portions of a line made of fields: the lead (a banner or caveat) up to where
     /// it ends, then each field up to where it ends. Text on the line that no field takes is
-    /// content: between fields a text portion, after the last one a piece read on its own.
+    /// never part of a field: it is read again as a piece of its own (a `REF:` glued between
+    /// fields, a paragraph, prose).
     fn fields(&mut self, line: Span, lead: Option<(PortionKind, usize)>, found: &[Located<Field>]) {
         let mut at = line.start;
         if let Some((kind, end)) = lead {
             let end = end.clamp(line.start, found.first().map_or(line.end, |f| f.span.start.max(line.start)));
-            let end = if kind.is_header_line() { self.cut_at_mark(Span::new(line.start, end), kind, None) } else { end };
+            let end =
+                if kind.is_header_line() { self.cut_at_mark(Span::new(line.start, end), kind, None) } else { end };
             self.emit(kind, Span::new(line.start, end), None, None);
             at = end;
         }
         self.record_fields(found);
         for (i, field) in found.iter().enumerate() {
             let start = field.span.start.clamp(at, line.end);
-            if !self.text(Span::new(at, start)).trim().is_empty() {
-                self.close();
-                self.emit(PortionKind::Text, Span::new(at, start), None, None);
-            }
+            self.rest_of_line(Span::new(at, start));
             let limit = found.get(i + 1).map_or(line.end, |next| next.span.start.clamp(start, line.end));
             let span = Span::new(start, field.span.end.clamp(start, limit));
             let own = match &field.value {
@@ -900,9 +962,9 @@ impl<'s> Builder<'s> {
 
     /// Records a declassification instruction. The first is the document's (an `E.O. 12958:`
     /// without one is completed by a `DECL:` wrapped below it); a different one later is a
-    /// further instruction that governs, with the earlier ones, what follows it. Inside the
-    /// body only an instruction that decides something counts: prose that mentions the order
-    /// (`E.O. 12958 was cited by …`) is no instruction.
+    /// further instruction that governs, with the earlier ones, what follows it. Only a further
+    /// instruction that decides something counts: a line that cites the order for its reasons
+    /// (`E.O. 12958, 1.4(D)`) or prose that mentions it (`E.O. 12958 was cited by …`) is none.
     fn record_decl(&mut self, decl: Option<Decl>, order: Option<String>, span: Span) {
         let Some(first) = &self.decl else {
             if order.is_some() {
@@ -924,7 +986,7 @@ impl<'s> Builder<'s> {
         }
         let decides = !matches!(decl.kind, DeclKind::Missing | DeclKind::Event | DeclKind::Unrecognized);
         let same = |d: &Decl| d.kind == decl.kind && d.date == decl.date && d.exemptions == decl.exemptions;
-        if (decides || !self.main_text_started) && !same(first) && !self.later_decls.iter().any(same) {
+        if decides && !same(first) && !self.later_decls.iter().any(same) {
             self.warn(
                 span,
                 format!(
@@ -941,6 +1003,8 @@ impl<'s> Builder<'s> {
         if let Some(open) = &mut self.open {
             // A heading between two rules: this rule closes the box.
             if open.kind == PortionKind::Heading && open.rule_top {
+                // Interruptions met since the last line are inside the box now.
+                self.pending.clear();
                 if open.lines == 1 {
                     // Two rules in a row: still the top of the box.
                     open.extend(span, false);
@@ -959,6 +1023,7 @@ impl<'s> Builder<'s> {
             {
                 open.kind = PortionKind::Heading;
                 open.extend(span, false);
+                self.pending.clear();
                 self.close();
                 return;
             }
@@ -966,9 +1031,14 @@ impl<'s> Builder<'s> {
             if open.is_flowing() && open.lines >= 2 && open.last_is_text && open.blank_before_last && heading_like {
                 let heading_start = open.last_line.start;
                 open.end = open.prev_end;
-                let pending = std::mem::take(&mut self.pending);
+                // What the paragraph took in with its last line stands between it and the heading.
+                // (Interruptions met after it are inside the heading.)
+                let absorbed = std::mem::take(&mut open.absorbed);
+                self.pending.clear();
                 self.close();
-                self.pending = pending;
+                for (kind, span) in absorbed {
+                    self.emit(kind, span, None, None);
+                }
                 let mut heading = Open::new(PortionKind::Heading, Span::new(heading_start, span.end));
                 heading.lines = 2;
                 self.open = Some(heading);
@@ -997,8 +1067,8 @@ impl<'s> Builder<'s> {
         {
             // What comes before the field continues an open `REF:` list only if it is a reference.
             let head = Span::new(span.start, at);
-            let continues_ref = self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Ref)
-                && is_reference_line(self.text(head));
+            let continues_ref =
+                self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Ref) && is_reference_line(self.text(head));
             if continues_ref {
                 self.extend(head, true);
                 self.close();
@@ -1188,15 +1258,57 @@ fn continued_tags(head: &str, lower_after_comma: bool) -> Option<Vec<String>> {
     (!tags.is_empty() && tags.iter().all(|t| tag_like(t)) && (written_upper || lower_after_comma)).then_some(tags)
 }
 
+/// The starts of the lines that form classification authority blocks (`Classified By:`,
+/// `Derived From:`, `Reason:`, `Declassify On:`): at least two such lines in a row after a
+/// blank line, each of them the whole field and holding no mark. Such a block is
+/// administrative wherever it stands (ISOO documents put it at the end); a lone field-like
+/// line inside the body is content.
+fn authority_blocks(lines: &[Line], source: &str) -> Vec<usize> {
+    let whole = |line: &Line| {
+        let text = source.get(line.span.start..line.span.end).unwrap_or("");
+        let rest = |end: usize| source.get(end.min(line.span.end)..line.span.end).unwrap_or("").trim().is_empty();
+        let no_mark = !text.contains('(') || !text.contains(')');
+        match &line.kind {
+            LineKind::DeclassifyOn { end, .. } | LineKind::Reason { end, .. } => rest(*end),
+            LineKind::DerivedFrom => no_mark,
+            // `Declassify On: 20361231` read as a `DECL` line.
+            LineKind::Fields(found) => match found.as_slice() {
+                [field] => {
+                    matches!(field.value, Field::Eo { .. })
+                        && rest(field.span.end)
+                        && text.trim_start().starts_with(['D', 'd'])
+                }
+                _ => false,
+            },
+            LineKind::ClassifiedBy { marking: None } => no_mark || lines::classified_by_end(line.span, source).1,
+            _ => false,
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let after_blank = i == 0 || matches!(lines[i - 1].kind, LineKind::Blank);
+        let mut j = i;
+        while j < lines.len() && !lines[j].in_header && whole(&lines[j]) {
+            j += 1;
+        }
+        if after_blank && j - i >= 2 {
+            out.extend(lines[i..j].iter().map(|l| l.span.start));
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
 /// Whether a line under `REF:` is another reference of the list (`B. 08 MOSCOW 1234`,
 /// `(C) STATE 56789 (NOTAL)`, `B) Tijuana 921`): a label, then a post or originator and a
 /// number, with nothing that reads as prose.
 fn is_reference_line(line: &str) -> bool {
+    const LINKS: [&str; 8] = ["and", "notal", "(notal)", "(notal),", "of", "dated", "email", "para"];
     let line = line.trim();
     if line.is_empty() || line.len() > 100 || !line.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
-    const LINKS: [&str; 8] = ["and", "notal", "(notal)", "(notal),", "of", "dated", "email", "para"];
     line.split_whitespace().all(|word| {
         let bare = word.trim_matches([',', ';', '.', ':', '(', ')']);
         bare.is_empty()

@@ -320,7 +320,7 @@ pub(crate) fn tags(pair: &Pair<'_, Rule>) -> Vec<String> {
 }
 
 /// How much of a tag list is tags: words of capitals and digits (`PREL`, `KNNP`, `OVIP(RICE,`),
-/// or, in a list written in lower case, short lower-case words (`prel, pgov`). The first word
+/// or, in a list written in lower case, lower-case words (`prel, pgov`). The first word
 /// of another kind (prose, a portion mark, a page header) and all that follows it are not tags.
 pub(crate) fn tags_extent(list: &str) -> usize {
     let mut end = 0;
@@ -336,11 +336,11 @@ pub(crate) fn tags_extent(list: &str) -> usize {
         let has_lower = bare.chars().any(char::is_lowercase);
         let lower = *lower_list.get_or_insert(has_lower && !bare.chars().any(char::is_uppercase));
         let is_tag = if lower {
-            bare.len() <= 6 && bare.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            bare.len() <= 12 && bare.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         } else {
-            !has_lower
-                && !matches!(bare, "SECRET" | "CONFIDENTIAL" | "UNCLASSIFIED" | "PAGE")
-                && !(bare.starts_with('(') && bare.ends_with(')') && bare.len() <= 12)
+            // Not prose, a page header word, or a portion mark.
+            let mark = bare.starts_with('(') && bare.ends_with(')') && bare.len() <= 12;
+            !(has_lower || mark || matches!(bare, "SECRET" | "CONFIDENTIAL" | "UNCLASSIFIED" | "PAGE"))
         };
         if !is_tag {
             break;

@@ -48,7 +48,9 @@ pub(crate) fn embedded_marks(
                 let lower = mark.raw.bytes().any(|b| b.is_ascii_lowercase());
                 level.is_classified()
                     && (!lower || position == Position::AfterNumber)
-                    && !(letters_are_labels && letter.len() == 1 && matches!(letter.as_bytes()[0], b'A'..=b'H' | b'a'..=b'h'))
+                    && !(letters_are_labels
+                        && letter.len() == 1
+                        && matches!(letter.as_bytes()[0], b'A'..=b'H' | b'a'..=b'h'))
                     && !(anywhere && lower)
             }
             // Only marks in disguise come back unrecognised (see `marks::mark_at`).
@@ -93,9 +95,9 @@ fn lead_position(bytes: &[u8], at: usize) -> Position {
             m -= 3;
         }
     }
-    if m < label_end && (m == 0 || matches!(bytes[m - 1], b' ' | b'\t' | b'\n' | 0xA0)) {
+    if m < label_end && (m == 0 || matches!(bytes[m - 1], b' ' | b'\t' | b'\n' | 0xA0 | b'"')) {
         let before = skip_blanks_back(bytes, m);
-        if at_start(bytes, before, m) || before == m && m == 0 {
+        if at_start(bytes, before, m) || m == 0 || bytes[m - 1] == b'"' {
             return Position::AfterNumber;
         }
     }
@@ -118,11 +120,10 @@ fn at_start(bytes: &[u8], k: usize, at: usize) -> bool {
         return false;
     }
     // (A backslash ends a line in copies that kept the line continuations.)
-    let sentence_end = matches!(bytes[k - 1], b'.' | b'!' | b'?' | b':' | b';' | b'"' | b'\'' | b')' | b']' | b'\\')
+    matches!(bytes[k - 1], b'.' | b'!' | b'?' | b':' | b';' | b'"' | b'\'' | b')' | b']' | b'\\')
         // `”` and `’` end in 0x9D and 0x99 after E2 80.
         || k >= 3 && bytes[k - 3] == 0xE2 && bytes[k - 2] == 0x80 && matches!(bytes[k - 1], 0x9D | 0x99)
-        || bytes[k - 1] == b'-' && k >= 3 && bytes[k - 2] == b'-' && bytes[k - 3] == b'-';
-    sentence_end
+        || bytes[k - 1] == b'-' && k >= 3 && bytes[k - 2] == b'-' && bytes[k - 3] == b'-'
 }
 
 #[cfg(test)]

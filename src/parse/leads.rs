@@ -6,11 +6,11 @@
 //! classified paragraph into whatever came before it.
 //!
 //! A start is a paragraph number of one to three digits standing as a word of its own, then:
-//! * `.`, `,` or `)` and a portion mark (`4. (S/NF)`, `5, (C)`, `2) (C)`, `4 . (C)`): a start
-//!   wherever it stands;
-//! * a portion mark right after the number (`4 (SBU)`): a start only where the number is the
-//!   next one in the document's sequence, since such a pair is also a cable reference
-//!   (`BERN 881 (C) BERN 924`);
+//! * `.` or `)` and a portion mark (`4. (S/NF)`, `2) (C)`, `4 . (C)`): a start wherever it
+//!   stands;
+//! * a comma or nothing between the number and the mark (`5, (C)`, `4 (SBU)`): a start only
+//!   where the number is the next one in the document's sequence, since such a pair is also a
+//!   cable reference (`BERN 881 (C) BERN 924`, `(B) TRIPOLI 321, (C) TRIPOLI 297`);
 //! * no mark, `.` and a capitalised word, right after the end of a sentence (`… agreed.  10.
 //!   Embassy staff …`): a start only where the number is the next in the sequence.
 
@@ -75,9 +75,9 @@ fn marked_start(line: &str, open: usize) -> Option<Start> {
     if blanks > 4 {
         return None;
     }
-    let mut punct = false;
+    let mut punct = None;
     if j > 0 && matches!(bytes[j - 1], b'.' | b',' | b')') {
-        punct = true;
+        punct = Some(bytes[j - 1]);
         j -= 1;
         if j > 0 && bytes[j - 1] == b' ' && j > 1 && bytes[j - 2].is_ascii_digit() {
             j -= 1;
@@ -96,7 +96,15 @@ fn marked_start(line: &str, open: usize) -> Option<Start> {
     if line.get(..j).is_some_and(|before| before.ends_with('¶')) {
         j -= '¶'.len_utf8();
     }
-    if j == 0 || !before_is_blank(bytes, j) {
+    // The number is a word of its own: a blank before it, the quote of a mangled copy
+    // (`…generally ,,""9. (S) As of…`), or a rule of dashes (`-----7.  (C)`).
+    // Not the start of the line, nor a number written twice there (`1. 1. (SBU)`).
+    let head = line[..j].trim();
+    if j == 0
+        || !(before_is_blank(bytes, j) || bytes[j - 1] == b'"' || j >= 3 && &bytes[j - 3..j] == b"---")
+        || head.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b')' | b' ' | b'\t'))
+        || head == "\u{b6}"
+    {
         return None;
     }
     let mark = marks::mark_at(line.get(open..)?, 0)?;
@@ -106,10 +114,13 @@ fn marked_start(line: &str, open: usize) -> Option<Start> {
     // A lower-case mark (`(c)`) only with the number's own punctuation (`3. (c)`): without it,
     // `2 (c)` is a list item or a reason letter.
     let lower = mark.raw.bytes().any(|b| b.is_ascii_lowercase());
-    if lower && !punct {
+    if lower && punct.is_none() {
         return None;
     }
-    Some(Start { at: j, number: if punct { number } else { number | SEQUENCE_ONLY } })
+    // `N.` and `N)` start a paragraph wherever they stand; a bare `N` or `N,` only in sequence
+    // (`BERN 881 (C) BERN 924`, `(B) TRIPOLI 321, (C) TRIPOLI 297` are references).
+    let anywhere = matches!(punct, Some(b'.' | b')'));
+    Some(Start { at: j, number: if anywhere { number } else { number | SEQUENCE_ONLY } })
 }
 
 /// An unmarked start at the `.` at byte `dot`: `… sentence.  10. Capital`.
@@ -184,7 +195,10 @@ mod tests {
     #[test]
     fn starts_glued_behind_fields_headings_and_sentences() {
         assert_eq!(
-            starts("CLASSIFIED BY: Jane Roe. REASON: 1.4 (b), (d) 1. (C) Summary: text.  End summary.  2. (C) More.", 1),
+            starts(
+                "CLASSIFIED BY: Jane Roe. REASON: 1.4 (b), (d) 1. (C) Summary: text.  End summary.  2. (C) More.",
+                1
+            ),
             [("1. (C)".to_owned(), 1), ("2. (C)".to_owned(), 2)]
         );
         assert_eq!(starts("TRADE ----- 3. (C) The Commission said", 3), [("3. (C)".to_owned(), 3)]);

@@ -54,13 +54,22 @@ pub(crate) enum LineKind {
     /// A line made of fields (`E.O.`, `TAGS:`, `SUBJECT:`, glued together or not).
     Fields(Vec<Located<Field>>),
     /// ISOO `Declassify On:`, the field ending at `end`.
-    DeclassifyOn { decl: Decl, end: usize },
+    DeclassifyOn {
+        decl: Decl,
+        end: usize,
+    },
     /// ISOO `Derived From:`.
     DerivedFrom,
     /// ISOO `Reason:`, the field ending at `end`.
-    Reason { reasons: Reasons, end: usize },
+    Reason {
+        reasons: Reasons,
+        end: usize,
+    },
     /// `Date: 12 May 2011`, the field ending at `end`.
-    Dated { date: Option<chrono::NaiveDate>, end: usize },
+    Dated {
+        date: Option<chrono::NaiveDate>,
+        end: usize,
+    },
     Ref,
     ClassifiedBy {
         marking: Option<Marking>,
@@ -467,9 +476,11 @@ fn field_span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
     let text = pair.as_str();
     let length = match pair.as_rule() {
         Rule::tags_field => {
-            let list_start = pair.clone().into_inner().find(|p| p.as_rule() == Rule::tag_list).map_or(text.len(), |p| {
-                p.as_span().start() - pair.as_span().start()
-            });
+            let list_start = pair
+                .clone()
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::tag_list)
+                .map_or(text.len(), |p| p.as_span().start() - pair.as_span().start());
             list_start + fields::tags_extent(&text[list_start..])
         }
         Rule::classified_by_field => classified_by_length(pair).0,
@@ -491,7 +502,8 @@ fn classified_by_length(pair: &Pair<'_, Rule>) -> (usize, bool) {
         .map(|reasons| reasons.as_span().end() - start);
     match reasons_end {
         Some(end) => {
-            let closing = text[end..].bytes().take_while(|b| matches!(b, b'.' | b')' | b';' | b',' | b' ' | b'\t')).count();
+            let closing =
+                text[end..].bytes().take_while(|b| matches!(b, b'.' | b')' | b';' | b',' | b' ' | b'\t')).count();
             (end + closing, true)
         }
         None => (text.len(), false),

@@ -67,7 +67,7 @@ fn disguised(text: &str, offset: usize) -> Option<Marking> {
     let shaped = folded.ends_with(')')
         && (DocumentParser::parse(Rule::portion_mark, &folded).is_ok()
             || DocumentParser::parse(Rule::unrecognized_mark, &folded).is_ok());
-    (changed && shaped).then(|| Marking { raw, span, value: MarkValue::Unrecognized })
+    (changed && shaped).then_some(Marking { raw, span, value: MarkValue::Unrecognized })
 }
 
 /// A mark cut by the end of its line: `(S` or `(S//` with the rest on the next line. `rest`
@@ -124,38 +124,25 @@ fn fold(c: char) -> Folded {
         '⁾' | '₎' | '❩' | '❫' | '﹚' | '〕' | '】' | '〗' | '⦆' => ')',
         '⁄' | '∕' => '/',
         '‐' | '‑' | '‒' | '–' | '—' | '−' => '-',
-        // Cyrillic look-alikes.
-        'А' | 'а' => 'A',
-        'В' | 'в' => 'B',
+        // Cyrillic and Greek look-alikes.
+        'А' | 'а' | 'Α' => 'A',
+        'В' | 'в' | 'Β' => 'B',
         'С' | 'с' | 'Ϲ' | 'ϲ' => 'C',
-        'Е' | 'е' => 'E',
-        'Н' | 'н' => 'H',
-        'І' | 'і' | 'Ӏ' => 'I',
+        'Е' | 'е' | 'Ε' => 'E',
+        'Н' | 'н' | 'Η' => 'H',
+        'І' | 'і' | 'Ӏ' | 'Ι' => 'I',
         'Ј' | 'ј' => 'J',
-        'К' | 'к' => 'K',
-        'М' | 'м' => 'M',
-        'О' | 'о' => 'O',
-        'Р' | 'р' => 'P',
-        'Ѕ' | 'ѕ' => 'S',
-        'Т' | 'т' => 'T',
-        'Х' | 'х' => 'X',
-        'У' | 'у' => 'Y',
-        'Ԁ' | 'ԁ' => 'D',
-        // Greek look-alikes.
-        'Α' => 'A',
-        'Β' => 'B',
-        'Ε' => 'E',
-        'Ζ' => 'Z',
-        'Η' => 'H',
-        'Ι' => 'I',
-        'Κ' => 'K',
-        'Μ' => 'M',
+        'К' | 'к' | 'Κ' => 'K',
+        'М' | 'м' | 'Μ' => 'M',
         'Ν' => 'N',
-        'Ο' | 'ο' => 'O',
-        'Ρ' => 'P',
-        'Τ' => 'T',
-        'Υ' => 'Y',
-        'Χ' => 'X',
+        'О' | 'о' | 'Ο' | 'ο' => 'O',
+        'Р' | 'р' | 'Ρ' => 'P',
+        'Ѕ' | 'ѕ' => 'S',
+        'Т' | 'т' | 'Τ' => 'T',
+        'Х' | 'х' | 'Χ' => 'X',
+        'У' | 'у' | 'Υ' => 'Y',
+        'Ԁ' | 'ԁ' => 'D',
+        'Ζ' => 'Z',
         _ => return Folded::Same,
     };
     Folded::Into(ascii)

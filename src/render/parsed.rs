@@ -132,6 +132,9 @@ pub struct PortionJson<'a> {
     pub col: u32,
     /// `[start, end)` byte offsets.
     pub span: [usize; 2],
+    /// Marks found inside the portion's text (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub embedded: Vec<MarkingJson<'a>>,
 }
 
 impl<'a> PortionJson<'a> {
@@ -145,6 +148,7 @@ impl<'a> PortionJson<'a> {
             line: portion.position.line,
             col: portion.position.col,
             span: [portion.span.start, portion.span.end],
+            embedded: portion.embedded.iter().map(marking_json).collect(),
         }
     }
 }

@@ -54,6 +54,9 @@ pub struct DocumentJson<'a> {
     pub portions: Vec<PortionJson<'a>>,
     /// Parse problems.
     pub errors: Vec<String>,
+    /// Facts the reviewer should know (origin dates that disagree, further instructions, a
+    /// second banner).
+    pub warnings: Vec<String>,
 }
 
 /// `lapse` in JSON.
@@ -163,6 +166,7 @@ pub fn to_json<'a>(path: &'a str, doc: &'a Document, decisions: &'a Decisions, p
             })
             .collect(),
         errors: doc.errors.iter().map(|e| format!("{}: {}", e.position, e.message)).collect(),
+        warnings: doc.warnings.iter().map(|w| format!("{}: {}", w.position, w.message)).collect(),
     }
 }
 
@@ -208,6 +212,9 @@ pub fn to_text(path: &str, doc: &Document, decisions: &Decisions) -> String {
     let _ = writeln!(out, "  {}", lapse_line(decisions));
     for error in &doc.errors {
         let _ = writeln!(out, "  error {}: {}", error.position, error.message);
+    }
+    for warning in &doc.warnings {
+        let _ = writeln!(out, "  note {}: {}", warning.position, warning.message);
     }
     // The mark and label columns fit the document's longest (`(S//REL TO USA, FVEY)`).
     let w =

@@ -146,9 +146,25 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
                 }
             }
             Rule::header => {
+                let mut body_from = None;
                 for line in part.into_inner() {
                     let span = span_of(&line, 0);
-                    out.lines.push(Line { kind: header_line(line), span, in_header: true });
+                    // Once the body was found glued to a header line, the rest is body.
+                    if body_from.is_some() {
+                        out.lines.push(Line { kind: reread_or_text(span, source), span, in_header: false });
+                        continue;
+                    }
+                    let kind = header_line(line);
+                    match glued_body(&kind, span, source) {
+                        Some(at) => {
+                            let head = Span::new(span.start, at);
+                            let rest = Span::new(at, span.end);
+                            out.lines.push(Line { kind, span: head, in_header: true });
+                            out.lines.push(Line { kind: reread_or_text(rest, source), span: rest, in_header: false });
+                            body_from = Some(at);
+                        }
+                        None => out.lines.push(Line { kind, span, in_header: true }),
+                    }
                 }
             }
             Rule::body => {
@@ -167,6 +183,37 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
         }
     }
     Ok(out)
+}
+
+/// Where the body starts inside a routing or addressee line of the header, when a copy glued
+/// them together (`RUCNMER/MERCOSUR COLLECTIVE"C O N F I D E N T I A L BUENOS AIRES …`,
+/// `… PRIORITY E.O. 12958: DECL: …`, `… PRIORITY 1. (C) …`): a header line is released only
+/// when the whole line is header.
+fn glued_body(kind: &LineKind, span: Span, source: &str) -> Option<usize> {
+    if !matches!(kind, LineKind::Header(HeaderLine::Other | HeaderLine::To(_) | HeaderLine::Info(_))) {
+        return None;
+    }
+    let text = source.get(span.start..span.end)?;
+    if text.len() < 12 {
+        return None;
+    }
+    let banner = ["C O N F I D E N T I A L", "S E C R E T", "U N C L A S", "UNCLAS "]
+        .iter()
+        .filter_map(|b| text.find(b))
+        .filter(|&at| at > 0)
+        .min();
+    let field = find_field_start(text).filter(|&at| at > 0);
+    let paragraph = leads::midline_starts(text, 1).first().map(|s| s.at);
+    let at = [banner, field, paragraph].into_iter().flatten().min()?;
+    Some(span.start + at)
+}
+
+/// A line read on its own with every structured shape, or as text.
+fn reread_or_text(span: Span, source: &str) -> LineKind {
+    if source.get(span.start..span.end).is_none_or(|t| t.trim().is_empty()) {
+        return LineKind::Blank;
+    }
+    reread(span, source).unwrap_or_else(|| text_kind(span, source))
 }
 
 /// Splits a run of prose and blank lines at its newlines.

@@ -12,8 +12,13 @@ use std::borrow::Cow;
 /// there is nothing to rewrite (the common case: a scan for three bytes).
 pub(crate) fn normalize(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    // CR, and the lead bytes of NEL (C2 85) and of LS/PS (E2 80 A8/A9).
-    if memchr::memchr3(b'\r', 0xC2, 0xE2, bytes).is_none() {
+    // CR, NEL (C2 85), LS and PS (E2 80 A8/A9): each a fast search, since the lead bytes alone
+    // are common (no-break spaces, typographic quotes).
+    let found = memchr::memchr(b'\r', bytes).is_some()
+        || memchr::memmem::find(bytes, "\u{85}".as_bytes()).is_some()
+        || memchr::memmem::find(bytes, "\u{2028}".as_bytes()).is_some()
+        || memchr::memmem::find(bytes, "\u{2029}".as_bytes()).is_some();
+    if !found {
         return Cow::Borrowed(text);
     }
     let mut out = Vec::with_capacity(bytes.len());

@@ -125,6 +125,9 @@ fn marked_start(line: &str, open: usize) -> Option<Start> {
 
 /// An unmarked start at the `.` at byte `dot`: `… sentence.  10. Capital`.
 fn unmarked_start(bytes: &[u8], dot: usize) -> Option<Start> {
+    if dot == 0 || !bytes[dot - 1].is_ascii_digit() {
+        return None;
+    }
     // After the dot: one blank, then a capital letter.
     let rest = bytes.get(dot + 1..dot + 4)?;
     if !(rest[0] == b' ' && (rest[1].is_ascii_uppercase() || rest[1] == b' ' && rest[2].is_ascii_uppercase())) {

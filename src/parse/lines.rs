@@ -194,12 +194,13 @@ fn glued_body(kind: &LineKind, span: Span, source: &str) -> Option<usize> {
         return None;
     }
     let text = source.get(span.start..span.end)?;
-    if text.len() < 12 {
+    // Routing lines are short; one that holds glued body text is not.
+    if text.len() < 40 {
         return None;
     }
     let banner = ["C O N F I D E N T I A L", "S E C R E T", "U N C L A S", "UNCLAS "]
         .iter()
-        .filter_map(|b| text.find(b))
+        .filter_map(|b| memchr::memmem::find(text.as_bytes(), b.as_bytes()))
         .filter(|&at| at > 0)
         .min();
     let field = find_field_start(text).filter(|&at| at > 0);
@@ -265,12 +266,23 @@ pub(crate) fn text_kind(span: Span, source: &str) -> LineKind {
     }
     // A page marker (`MOSCOW 00003335 002 OF 004`), alone on its line or with text after it.
     if first.is_ascii_uppercase()
-        && line.get(..line.len().min(72)).is_some_and(|head| head.contains(" OF ") || head.contains(" of "))
+        && looks_like_page_marker(line)
         && let Some(kind) = page_marker(span, source)
     {
         return kind;
     }
     LineKind::Text
+}
+
+/// A cheap test before the grammar's: a post name (capitals and blanks) and then a serial of
+/// five to eight digits, within the first 40 bytes.
+fn looks_like_page_marker(line: &str) -> bool {
+    let bytes = line.trim_start().as_bytes();
+    let Some(digit) = bytes.iter().take(40).position(u8::is_ascii_digit) else { return false };
+    let post_ok =
+        digit > 1 && bytes[digit - 1] == b' ' && bytes[..digit].iter().all(|b| b.is_ascii_alphabetic() || *b == b' ');
+    let digits = bytes[digit..].iter().take_while(|b| b.is_ascii_digit()).count();
+    post_ok && (5..=8).contains(&digits)
 }
 
 /// A page marker at the start of the line at `span`, if the line starts with one that the
@@ -301,20 +313,24 @@ fn starts_with_structured_word(line: &str) -> bool {
     let Some(first) = bytes.first() else { return false };
     // Words by initial, so that most lines are dismissed by their first byte.
     let words: &[&str] = match first.to_ascii_lowercase() {
-        b'c' => &["classified", "c o n", "comment"],
-        b's' => &["subject", "subj", "sipdis", "sensitive", "s e c", "summary"],
+        b'c' => &["classified", "c o n"],
+        b's' => &["subject", "subj", "sipdis", "sensitive", "s e c"],
         b't' => &["tags", "tag:", "tas:", "t o p"],
         b'r' => &["ref", "reason"],
         b'd' => &["derived", "declassify", "date:"],
-        b'n' => &["noforn", "note"],
+        b'n' => &["noforn"],
         b'e' => &["eo 1", "eo:", "e.o"],
         b'o' => &["o ("],
-        b'u' => &["u n c", "update"],
-        b'a' => &["action request"],
-        b'b' => &["background"],
-        _ => return false,
+        b'u' => &["u n c"],
+        _ => &[],
     };
-    words.iter().any(|w| bytes.len() >= w.len() && bytes[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
+    let starts = |w: &&str| bytes.len() >= w.len() && bytes[..w.len()].eq_ignore_ascii_case(w.as_bytes());
+    if words.iter().any(starts) {
+        return true;
+    }
+    // A lead-in word before a mark (`Comment: (S) …`): only with a `(` close behind it.
+    const LEAD_INS: [&str; 6] = ["comment", "summary", "note", "update", "action request", "background"];
+    LEAD_INS.iter().any(starts) && bytes.iter().take(32).any(|b| *b == b'(')
 }
 
 /// Re-reads a text line that starts with a field word in a case the fast path takes for prose

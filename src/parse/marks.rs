@@ -18,6 +18,8 @@ use crate::model::{MarkValue, Marking, Span};
 
 /// The longest mark, disguised or not, that is looked for (`(S//REL TO USA, AUS, CAN, GBR, NZL)`).
 const MAX_MARK_CHARS: usize = 48;
+/// The same in bytes, for a character of up to four bytes each.
+const MAX_MARK_BYTES: usize = 4 * MAX_MARK_CHARS;
 
 /// The mark that starts `text` (at byte `offset` of the document), if any: a recognised
 /// portion mark as the grammar reads it, or an unrecognised one when the token is a mark in
@@ -25,14 +27,30 @@ const MAX_MARK_CHARS: usize = 48;
 /// unrecognised (`(SE)`) are not returned here: callers meet those through the grammar.
 pub(crate) fn mark_at(text: &str, offset: usize) -> Option<Marking> {
     let first = *text.as_bytes().first()?;
-    if first == b'(' {
-        if let Some(pair) = DocumentParser::parse(Rule::portion_mark, text).ok().and_then(|mut p| p.next()) {
-            return Some(fields::marking(&pair, offset));
-        }
-    } else if first.is_ascii() && first != b'[' && first != b'{' {
+    if first.is_ascii() && !matches!(first, b'(' | b'[' | b'{') {
         return None;
     }
-    disguised(text, offset)
+    // A mark is short and on one line: the grammar and the fold see only that much (pest
+    // indexes the lines of whatever it is given).
+    let mut end = text.len().min(MAX_MARK_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &text[..memchr::memchr(b'\n', &text.as_bytes()[..end]).unwrap_or(end)];
+    let token = &window[..window.find(')').map_or(window.len(), |i| i + 1)];
+    if first == b'(' {
+        let level = token.bytes().skip(1).find(|b| *b != b' ')?;
+        if matches!(level.to_ascii_uppercase(), b'U' | b'C' | b'S' | b'T')
+            && let Some(pair) = DocumentParser::parse(Rule::portion_mark, window).ok().and_then(|mut p| p.next())
+        {
+            return Some(fields::marking(&pair, offset));
+        }
+        // Plain ASCII that the grammar does not read is no mark in disguise.
+        if token.is_ascii() {
+            return None;
+        }
+    }
+    disguised(window, offset)
 }
 
 /// A mark in disguise at the start of `text`: after folding, a mark-shaped token that was

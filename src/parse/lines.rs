@@ -306,6 +306,9 @@ fn page_marker(span: Span, source: &str) -> Option<LineKind> {
     Some(LineKind::PageMarker { post, serial, end: span.start + end })
 }
 
+/// Lead-in words that may stand before a portion mark instead of a paragraph number.
+const LEAD_INS: [&str; 6] = ["comment", "summary", "note", "update", "action request", "background"];
+
 /// Whether a line that the grammar took for prose starts with a word that begins a structured
 /// line in mixed or lower case (`Classified By:`, `Subject:`, `sipdis`, `o (C)`).
 fn starts_with_structured_word(line: &str) -> bool {
@@ -329,7 +332,6 @@ fn starts_with_structured_word(line: &str) -> bool {
         return true;
     }
     // A lead-in word before a mark (`Comment: (S) …`): only with a `(` close behind it.
-    const LEAD_INS: [&str; 6] = ["comment", "summary", "note", "update", "action request", "background"];
     LEAD_INS.iter().any(starts) && bytes.iter().take(32).any(|b| *b == b'(')
 }
 

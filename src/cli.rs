@@ -412,12 +412,20 @@ pub(crate) fn load_policy(path: Option<&std::path::Path>) -> Result<Policy, u8> 
             return Err(EXIT_ERROR);
         }
     };
-    match Policy::from_toml(&text) {
-        Ok((policy, _warnings)) => Ok(policy),
-        Err(diagnostics) => {
-            for diagnostic in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+    // What `declass check` rejects is not used: a policy is checked (its tests run too) before
+    // it decides anything.
+    let report = crate::check::check(&text, Some(path));
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+    match report.policy {
+        Some(policy) if errors.is_empty() => Ok(policy),
+        _ => {
+            for diagnostic in &errors {
                 eprint!("{}", render::diagnostics::to_text(&name, &text, diagnostic));
             }
+            eprintln!(
+                "{name}: error: the policy has {} error(s) and is not used; `declass check {name}` explains them",
+                errors.len().max(1)
+            );
             Err(EXIT_ERROR)
         }
     }

@@ -353,7 +353,7 @@ fn a_broken_policy_is_reported_before_any_document_is_read() {
     assert_eq!(
         stderr(&output),
         format!(
-            "{name}:6:19: error[P004]: unknown level `CONF`\n  |\n6 | when = {{ level = [\"CONF\"] }}\n  |                   ^^^^^^\n  = hint: did you mean `C` (CONFIDENTIAL)?\n"
+            "{name}:6:19: error[P004]: unknown level `CONF`\n  |\n6 | when = {{ level = [\"CONF\"] }}\n  |                   ^^^^^^\n  = hint: did you mean `C` (CONFIDENTIAL)?\n{name}: error: the policy has 1 error(s) and is not used; `declass check {name}` explains them\n"
         )
     );
 }
@@ -458,4 +458,38 @@ fn help_teaches_the_commands_and_exit_codes() {
     let bad_date = declass(&["report", "--as-of", "15/02/2018", SEED_LIKE]);
     assert_eq!(code(&bad_date), 2);
     assert!(stderr(&bad_date).contains("`15/02/2018` is not a date: write it as YYYY-MM-DD"));
+}
+
+/// Issue 8: a policy that `declass check` rejects is not used to decide anything.
+#[test]
+fn commands_refuse_a_policy_that_check_rejects() {
+    let policy = "tests/policies/broken/p022-release-in-force.toml";
+    for command in ["report", "release", "diff"] {
+        let output = declass(&[command, "--policy", policy, "--as-of", "2020-01-01", SEED_LIKE]);
+        assert_eq!(code(&output), 2, "{command} refuses the policy");
+        assert_eq!(stdout(&output), "", "{command} decides nothing");
+        let err = stderr(&output);
+        assert!(
+            err.starts_with(&format!(
+                "{policy}:8:11: error[P022]: rule `release-old-documents` would release classified content"
+            )),
+            "{err}"
+        );
+        assert!(
+            err.ends_with(&format!(
+                "{policy}: error: the policy has 1 error(s) and is not used; `declass check {policy}` explains them\n"
+            )),
+            "{err}"
+        );
+    }
+    // Warnings alone do not stop it.
+    let output = declass(&[
+        "report",
+        "--policy",
+        "tests/policies/broken/p109-unmarked-fixed-level.toml",
+        "--as-of",
+        "2020-01-01",
+        SEED_LIKE,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
 }

@@ -117,7 +117,8 @@ fn lint(policy: &Policy, file: &PolicyFile) -> Vec<Diagnostic> {
                 .with_hint("remove the rule or one of the conditions that exclude each other"),
             );
         }
-        if rule.outcome == Outcome::Release && releases_what_never_lapses(rule) {
+        let never_lapses = rule.outcome == Outcome::Release && releases_what_never_lapses(rule);
+        if never_lapses {
             out.push(
                 Diagnostic::new(
                     Code::P015,
@@ -125,6 +126,20 @@ fn lint(policy: &Policy, file: &PolicyFile) -> Vec<Diagnostic> {
                     Some(span_of(&raw.outcome)),
                 )
                 .with_hint("add `lapsed = true`, `needs_review = false`, or an `instruction` list without `75x`"),
+            );
+        }
+        // (P015 already says more where the instruction may be one that never lapses.)
+        if rule.outcome == Outcome::Release && !never_lapses && releases_classified_in_force(rule) {
+            out.push(
+                Diagnostic::new(
+                    Code::P022,
+                    format!(
+                        "rule `{}` would release classified content whose declassification instruction has not lapsed",
+                        rule.id
+                    ),
+                    Some(span_of(&raw.outcome)),
+                )
+                .with_hint("add `lapsed = true` to its `when`, or restrict it to `level = [\"U\", \"SBU\"]`"),
             );
         }
         if rule.outcome == Outcome::Release
@@ -271,18 +286,33 @@ fn list<T: std::fmt::Display>(items: &[T]) -> String {
     items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
-/// Whether a release rule can release classified content whose instruction is 75X.
-fn releases_what_never_lapses(rule: &Rule) -> bool {
-    let when = &rule.when;
+/// Whether a rule can match classified content: a classified level (or any level), and a
+/// kind of content (an administrative line only when it may carry a mark).
+fn matches_classified_content(when: &When) -> bool {
     let classified = when.levels.as_ref().is_none_or(|l| l.iter().any(|l| CLASSIFIED.contains(l)));
     let content = when.kinds.as_ref().is_none_or(|k| {
         k.iter().any(|s| match s {
-            crate::policy::KindSelector::Kind(kind) => !kind.is_header_line(),
+            crate::policy::KindSelector::Kind(kind) => !kind.is_header_line() || when.marked != Some(false),
             crate::policy::KindSelector::HeaderLine => when.marked != Some(false),
         })
     });
+    classified && content
+}
+
+/// Whether a release rule can release classified content whose instruction is 75X.
+fn releases_what_never_lapses(rule: &Rule) -> bool {
+    let when = &rule.when;
     let seventy_five = when.instructions.as_ref().is_none_or(|i| i.contains(&DeclKind::X75));
-    classified && content && seventy_five && when.lapsed != Some(true) && when.needs_review != Some(false)
+    matches_classified_content(when) && seventy_five && when.lapsed != Some(true) && when.needs_review != Some(false)
+}
+
+/// Whether a release rule can release classified content before its instruction lapses: it
+/// does not ask for `lapsed = true`, whatever else it asks (an age, a tag, an origin).
+fn releases_classified_in_force(rule: &Rule) -> bool {
+    let when = &rule.when;
+    let only_unclassified_instructions =
+        when.instructions.as_ref().is_some_and(|i| i.iter().all(|k| *k == DeclKind::Na));
+    matches_classified_content(when) && when.lapsed != Some(true) && !only_unclassified_instructions
 }
 
 /// Whether `wider` matches every portion `narrower` matches (each of its conditions is absent

@@ -72,6 +72,8 @@ pub enum Code {
     P020,
     /// Empty or invalid rule id.
     P021,
+    /// A rule releases classified content without asking that its instruction has lapsed.
+    P022,
     /// A rule is shadowed: a more restrictive rule fires whenever it does.
     P101,
     /// A release rule with no condition on level, kind or lapse.
@@ -88,11 +90,13 @@ pub enum Code {
     P107,
     /// A rule no policy test exercises.
     P108,
+    /// Unmarked portions are given a fixed level, which may be below the document's banner.
+    P109,
 }
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 31] = [
         Self::P001,
         Self::P002,
         Self::P003,
@@ -114,6 +118,7 @@ impl Code {
         Self::P019,
         Self::P020,
         Self::P021,
+        Self::P022,
         Self::P101,
         Self::P102,
         Self::P103,
@@ -122,6 +127,7 @@ impl Code {
         Self::P106,
         Self::P107,
         Self::P108,
+        Self::P109,
     ];
 
     /// The code as written (`P004`).
@@ -134,9 +140,15 @@ impl Code {
     #[must_use]
     pub const fn severity(self) -> Severity {
         match self {
-            Self::P101 | Self::P102 | Self::P103 | Self::P104 | Self::P105 | Self::P106 | Self::P107 | Self::P108 => {
-                Severity::Warning
-            }
+            Self::P101
+            | Self::P102
+            | Self::P103
+            | Self::P104
+            | Self::P105
+            | Self::P106
+            | Self::P107
+            | Self::P108
+            | Self::P109 => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -222,6 +234,11 @@ impl Code {
                 "ids are named in decisions and must be non-empty words without blanks",
                 "id = \"\"",
             ),
+            Self::P022 => (
+                "release of classified content that has not lapsed",
+                "a rule that releases C, S or TS content must ask that its declassification instruction has lapsed; any other condition (an age, a tag, an origin) can hold while the classification is still in force",
+                "when = { level = [\"C\"], age_min = 10 }\noutcome = \"release\"",
+            ),
             Self::P101 => (
                 "rule is shadowed",
                 "a more restrictive rule matches everything this rule matches, so it never decides",
@@ -261,6 +278,11 @@ impl Code {
                 "rule not exercised by any test",
                 "an untested rule may not do what it says",
                 "a rule no [[test]] decision names",
+            ),
+            Self::P109 => (
+                "unmarked portions at a fixed level",
+                "unmarked text should inherit the highest level the document shows; a fixed level can be below a document's banner and release what its banner classifies",
+                "[defaults]\nunmarked = \"U\"",
             ),
         }
     }

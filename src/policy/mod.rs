@@ -467,6 +467,16 @@ fn compile_defaults(file: &Spanned<DefaultsFile>, errors: &mut Vec<Diagnostic>) 
             defaults.unmarked = Unmarked::Inherit;
         } else if let Some(l) = level(unmarked, errors) {
             defaults.unmarked = Unmarked::Level(l);
+            if l != Level::Ts {
+                errors.push(
+                    Diagnostic::new(
+                        Code::P109,
+                        format!("unmarked portions are judged at {l}, which is below the banner of a more classified document"),
+                        Some(span_of(unmarked)),
+                    )
+                    .with_hint("use `unmarked = \"inherit\"`: unmarked text inherits the highest level the document shows"),
+                );
+            }
         }
     }
     for (field, name, target) in [

@@ -124,13 +124,34 @@ pub(crate) struct Lines {
     pub lines: Vec<Line>,
 }
 
-/// Parses `source` into lines. The grammar accepts any text, so this only fails if pest
-/// itself reports an error, which it describes.
+/// Parses `source` (which ends with a newline) into lines. The grammar accepts any text, so
+/// this only fails if pest itself reports an error, which it describes.
+///
+/// Two grammar calls: one for the preamble and transmission header, one for the lines of the
+/// body that may be structured. Prose and blank lines, most of a cable, never reach pest: a
+/// byte test that is the grammar's own `run_start` (see the grammar) sets them apart, and the
+/// other lines are read in one call, since every call costs pest a fixed price and a line index
+/// of its whole input.
 pub(crate) fn read(source: &str) -> Result<Lines, String> {
-    let mut pairs = DocumentParser::parse(Rule::document, source).map_err(|e| e.to_string())?;
-    let document = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
+    // The front is read from the start of the text only (pest indexes the lines of all it is
+    // given): a prefix that ends at a line end, doubled while the header runs to its end.
+    let mut size = 4096;
+    let front = loop {
+        let mut end = source.len().min(size);
+        if end < source.len() {
+            end = memchr::memrchr(b'\n', &source.as_bytes()[..end]).map_or(source.len(), |i| i + 1);
+        }
+        let prefix = &source[..end];
+        let mut pairs = DocumentParser::parse(Rule::front, prefix).map_err(|e| e.to_string())?;
+        let front = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
+        if front.as_span().end() < end || end == source.len() {
+            break front;
+        }
+        size = end * 2;
+    };
+    let body_start = front.as_span().end();
     let mut out = Lines { preamble: None, lines: Vec::with_capacity(source.len() / 60 + 8) };
-    for part in document.into_inner() {
+    for part in front.into_inner() {
         match part.as_rule() {
             Rule::preamble => {
                 let span = span_of(&part, 0);
@@ -167,22 +188,120 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
                     }
                 }
             }
-            Rule::body => {
-                for line in part.into_inner() {
-                    let span = span_of(&line, 0);
-                    match line.as_rule() {
-                        Rule::text_run => split_run(span, source, &mut out.lines),
-                        Rule::text_line => {
-                            out.lines.push(Line { kind: text_kind(span, source), span, in_header: false });
-                        }
-                        _ => out.lines.push(Line { kind: body_line(line, source, 0), span, in_header: false }),
-                    }
-                }
-            }
             _ => {}
         }
     }
+    read_body(source, body_start, &mut out.lines)?;
     Ok(out)
+}
+
+/// The lines of the body, from `start` to the end of `source`.
+fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), String> {
+    let body = source.get(start..).unwrap_or("");
+    // Each line is read at once (prose, blank) or gathered for the grammar: `(at, index)`
+    // says where a gathered line starts in the gathered text and in the source.
+    let mut gathered = String::new();
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    let mut at = start;
+    for line in body.split_inclusive('\n') {
+        let text = line.strip_suffix('\n').unwrap_or(line);
+        let span = Span::new(at, at + text.len());
+        at += line.len();
+        if !line.ends_with('\n') && text.is_empty() {
+            break;
+        }
+        match prose_or_blank(text.as_bytes()) {
+            Some(true) => out.push(Line { kind: LineKind::Blank, span, in_header: false }),
+            Some(false) => out.push(Line { kind: text_kind(span, source), span, in_header: false }),
+            None => {
+                starts.push((gathered.len(), out.len()));
+                gathered.push_str(text);
+                gathered.push('\n');
+                // A placeholder, filled from the grammar below.
+                out.push(Line { kind: LineKind::Text, span, in_header: false });
+            }
+        }
+    }
+    if starts.is_empty() {
+        return Ok(());
+    }
+    let mut pairs = DocumentParser::parse(Rule::candidates, &gathered).map_err(|e| e.to_string())?;
+    let lines = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
+    let mut next = 0;
+    for pair in lines.into_inner().filter(|p| p.as_rule() == Rule::body).flat_map(Pair::into_inner) {
+        let gathered_at = pair.as_span().start();
+        // The gathered line this pair starts (each pair is one line: none of them is prose).
+        while next + 1 < starts.len() && starts[next + 1].0 <= gathered_at {
+            next += 1;
+        }
+        let (gathered_start, index) = starts[next];
+        let Some(line) = out.get_mut(index) else { continue };
+        let offset = line.span.start - gathered_start;
+        let span = span_of(&pair, offset);
+        line.kind = match pair.as_rule() {
+            Rule::text_line | Rule::text_run => text_kind(span, source),
+            _ => body_line(pair, source, offset),
+        };
+    }
+    Ok(())
+}
+
+/// Whether a body line is prose (`Some(false)`) or blank (`Some(true)`) by the grammar's own
+/// `run_start` test and its first-capital dispatch, or may be structured (`None`). A prose line
+/// starts with a lower-case letter, a capital and a lower-case letter, two capitals of which
+/// the first starts no banner, field or caveat word, or a capital and none of the words that
+/// start a structured line; a blank line holds only blanks.
+fn prose_or_blank(line: &[u8]) -> Option<bool> {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
+    match line {
+        [] => Some(true),
+        [first, ..] if first.is_ascii_lowercase() => Some(false),
+        [first, second, ..] if first.is_ascii_uppercase() && second.is_ascii_lowercase() => Some(false),
+        [b'A'..=b'B' | b'G'..=b'K' | b'M' | b'O' | b'Q' | b'V'..=b'Z', second, ..] if second.is_ascii_uppercase() => {
+            Some(false)
+        }
+        _ if is_blank_line(line) => Some(true),
+        _ if line.iter().all(blank) => Some(true),
+        [first, ..] if first.is_ascii_uppercase() && !may_be_structured(line) => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a line that starts with a capital may be one of the structured lines the grammar
+/// tries for that capital (`capital_item`): the words each of them starts with, in any case.
+/// A line that starts with none of them is text to the grammar too, so it need not be asked.
+fn may_be_structured(line: &[u8]) -> bool {
+    let starts: &[&str] = match line[0] {
+        b'S' => &["S E C", "SS E C", "SECRET", "SUBJ", "SIPDIS", "SENSITIVE", "STADIS", "STATE "],
+        b'T' => &["T O P", "TOP SECRET", "TAG", "TAS", "TABS", "TGS", "TREASURY "],
+        b'C' => &["C O N", "CONFIDENTIAL", "CLASSIFIED", "CORRECTED COPY", "CXWASH", "CIA "],
+        b'E' => &["E.O", "E.0", "EO", "EXDIS", "E F T O", "EFTO"],
+        b'D' => &["DECL", "DERIVED", "DATE", "DEPT", "DEPARTMENT", "DOD ", "DHS ", "DOE ", "DOJ "],
+        b'U' => &["U N C", "UNCLAS", "USDOC", "USAID", "USTR", "USEU", "USNATO", "USDA"],
+        b'R' => &["REF", "REASON"],
+        b'P' => &["PAGE", "PASS TO", "PLEASE PASS", "PARIS "],
+        b'N' => &["NOFORN", "NODIS", "NOT FOR", "NSC "],
+        b'L' => &["LIMDIS", "LONDON "],
+        b'F' => &["FOR ", "FBI "],
+        // Capitals that start no field: the grammar only tries a lettered label (`A.`, `B)`).
+        _ => return true,
+    };
+    // A lettered subparagraph (`S. (C)`, `T) (S)`).
+    matches!(line.get(1), Some(b'.' | b')'))
+        || starts.iter().any(|w| line.len() >= w.len() && line[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// A line of blanks, the no-break spaces of web copies included.
+fn is_blank_line(line: &[u8]) -> bool {
+    let mut i = 0;
+    while i < line.len() {
+        match line[i] {
+            b' ' | b'\t' | b'\r' => i += 1,
+            0xC2 if line.get(i + 1) == Some(&0xA0) => i += 2,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Where the body starts inside a routing or addressee line of the header, when a copy glued
@@ -215,23 +334,6 @@ fn reread_or_text(span: Span, source: &str) -> LineKind {
         return LineKind::Blank;
     }
     reread(span, source).unwrap_or_else(|| text_kind(span, source))
-}
-
-/// Splits a run of prose and blank lines at its newlines.
-fn split_run(run: Span, source: &str, lines: &mut Vec<Line>) {
-    let text = source.get(run.start..run.end).unwrap_or("");
-    let mut start = run.start;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| run.start + i).chain(std::iter::once(run.end)) {
-        let span = Span::new(start, end);
-        let line = source.get(start..end).unwrap_or("");
-        let kind = if line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')) || line.trim().is_empty() {
-            LineKind::Blank
-        } else {
-            text_kind(span, source)
-        };
-        lines.push(Line { kind, span, in_header: false });
-        start = end + 1;
-    }
 }
 
 /// A text line, unless it is one of the structured lines that start like prose: a page

@@ -150,9 +150,14 @@ pub struct ReleaseArgs {
     /// Case number printed in the stamp; documents are then numbered in input order.
     #[arg(long, value_name = "ID")]
     pub case: Option<String>,
-    /// Write one file per document into this directory (created if needed).
+    /// Write one file per document into this directory (created if needed), with an audit
+    /// manifest, `manifest.jsonl`: per input its hash, the file written and its hash, the
+    /// outcome, the policy, the date and the version of declass.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// Replace files an earlier release left in `--out-dir` (never an input).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// When to colour output.
@@ -364,7 +369,7 @@ fn parse_command(args: &ParseArgs) -> u8 {
         &inputs,
         threads(&args.input),
         true,
-        |input| {
+        |_, input| {
             let name = input.display_name();
             read_document(input).map(|doc| {
                 let diagnostics: Vec<String> =
@@ -454,7 +459,7 @@ fn report_command(args: &ReportArgs) -> u8 {
         &inputs,
         threads(&args.input),
         true,
-        |input| {
+        |_, input| {
             let name = input.display_name();
             read_document(input).map(|doc| {
                 let decisions = engine::evaluate_with(&doc, &policy, as_of, explain);
@@ -510,15 +515,30 @@ fn release_file_name(doc: &crate::model::Document, input: &Input, index: usize) 
     from_id.or(from_input).unwrap_or_else(|| format!("document-{}", index + 1))
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory, renamed.
-fn write_atomically(path: &std::path::Path, text: &str) -> io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| std::path::Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("release");
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+/// A manifest record of input `number` with what every record says.
+fn manifest_record<'a>(
+    number: usize,
+    input: &'a str,
+    policy: &'a Policy,
+    as_of: NaiveDate,
+    case: Option<&'a str>,
+    decisions: Option<&'a engine::Decisions>,
+) -> crate::output::ManifestRecord<'a> {
+    crate::output::ManifestRecord {
+        schema_version: crate::output::MANIFEST_VERSION,
+        number,
+        input,
+        input_sha256: None,
+        output: None,
+        output_sha256: None,
+        outcome: decisions.map(|d| d.outcome.name()),
+        labels: decisions.map_or(&[][..], |d| &d.labels),
+        policy: crate::output::ManifestPolicy { name: &policy.name, version: &policy.version, sha256: &policy.sha256 },
+        as_of: as_of.to_string(),
+        declass_version: env!("CARGO_PKG_VERSION"),
+        case,
+        error: None,
+    }
 }
 
 fn release_command(args: &ReleaseArgs) -> u8 {
@@ -532,90 +552,90 @@ fn release_command(args: &ReleaseArgs) -> u8 {
         eprintln!("error: {} documents to release: give `--out-dir DIR` to write one file per document", inputs.len());
         return EXIT_ERROR;
     }
-    let out_dir = match &args.out_dir {
-        Some(dir) => {
-            if let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!(
-                    "{}: error: cannot create the output directory: {}",
-                    dir.display(),
-                    input::lower_first(&e.to_string())
-                );
+    let mut dir = match &args.out_dir {
+        Some(dir) => match crate::output::ReleaseDir::open(dir, &inputs, args.force) {
+            Ok(dir) => Some(dir),
+            Err(message) => {
+                eprintln!("{message}");
                 return EXIT_ERROR;
             }
-            match dir.canonicalize() {
-                Ok(dir) => Some(dir),
-                Err(e) => {
-                    eprintln!("{}: error: {}", dir.display(), input::lower_first(&e.to_string()));
-                    return EXIT_ERROR;
-                }
-            }
-        }
+        },
         None => None,
     };
-    let input_paths: std::collections::HashSet<PathBuf> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::File(p) => p.canonicalize().ok(),
-            Input::Stdin => None,
-        })
-        .collect();
-    let mut used_names = std::collections::HashSet::new();
+    let hash_inputs = dir.is_some();
     let mut out = Output::new();
-    let mut index = 0usize;
+    let mut number = 0usize;
     pipeline::run_ordered(
         &inputs,
         threads(&args.input),
         true,
-        |input| {
-            read_document(input).map(|doc| {
-                let decisions = engine::evaluate(&doc, &policy, as_of);
-                (doc, decisions)
-            })
+        |position, input| {
+            let bytes = input.read().map_err(|e| {
+                (None, format!("{}: error: {}", input.display_name(), input::lower_first(&e.to_string())))
+            })?;
+            let hash = hash_inputs.then(|| crate::output::sha256(&bytes));
+            let doc = crate::parse::parse_bytes(&bytes)
+                .map_err(|e| (hash.clone(), format!("{}:{e}", input.display_name())))?;
+            let decisions = engine::evaluate(&doc, &policy, as_of);
+            // The stamp's document number is the input's position, known here already.
+            let options = render::release::StampOptions {
+                case: args.case.clone(),
+                document_number: args.case.as_ref().map(|_| format!("{:05}", position + 1)),
+            };
+            let text = render::release::release_text(&doc, &decisions, &policy, &options);
+            let text_hash = hash_inputs.then(|| crate::output::sha256(text.as_bytes()));
+            Ok((hash, doc, decisions, text, text_hash))
         },
         |input, result| {
-            let (doc, decisions) = match result {
+            // Documents are numbered by input order; an input that fails keeps its number.
+            number += 1;
+            let name = input.display_name();
+            let (hash, doc, decisions, text, text_hash) = match result {
                 Ok(found) => found,
-                Err(message) => {
+                Err((hash, message)) => {
                     eprintln!("{message}");
                     failed = true;
+                    if let Some(dir) = &mut dir {
+                        let mut record = manifest_record(number, &name, &policy, as_of, args.case.as_deref(), None);
+                        record.input_sha256 = hash;
+                        record.error = Some(&message);
+                        dir.record(&record);
+                    }
                     return Flow::Continue;
                 }
             };
-            index += 1;
-            let options = render::release::StampOptions {
-                case: args.case.clone(),
-                document_number: args.case.as_ref().map(|_| format!("{index:05}")),
-            };
-            let text = render::release::release_text(&doc, &decisions, &policy, &options);
-            let Some(dir) = &out_dir else { return out.write(&text) };
-            let base = release_file_name(&doc, input, index - 1);
-            let mut name = format!("{base}.txt");
-            let mut n = 1;
-            while !used_names.insert(name.clone()) {
-                n += 1;
-                name = format!("{base}-{n}.txt");
-            }
-            let path = dir.join(&name);
-            if input_paths.contains(&path) {
-                eprintln!("{}: error: refusing to overwrite an input with its release", path.display());
-                failed = true;
-                return Flow::Continue;
-            }
-            match write_atomically(&path, &text) {
-                Ok(()) => out.write(&format!("{}  {}\n", path.display(), render::report::outcome_line(&decisions))),
-                Err(e) => {
-                    eprintln!(
-                        "{}: error: cannot write the release: {}",
-                        path.display(),
-                        input::lower_first(&e.to_string())
-                    );
+            let Some(dir) = &mut dir else { return out.write(&text) };
+            let file = dir.name_for(&release_file_name(&doc, input, number - 1));
+            match dir.write(&file, &text) {
+                Ok(path) => {
+                    let mut record =
+                        manifest_record(number, &name, &policy, as_of, args.case.as_deref(), Some(&decisions));
+                    record.input_sha256 = hash;
+                    record.output = Some(&file);
+                    record.output_sha256 = text_hash;
+                    dir.record(&record);
+                    out.write(&format!("{}  {}\n", path.display(), render::report::outcome_line(&decisions)))
+                }
+                Err(message) => {
+                    eprintln!("{message}");
                     failed = true;
+                    let mut record =
+                        manifest_record(number, &name, &policy, as_of, args.case.as_deref(), Some(&decisions));
+                    record.input_sha256 = hash;
+                    record.error = Some(&message);
+                    dir.record(&record);
                     Flow::Continue
                 }
             }
         },
     );
     out.flush();
+    if let Some(dir) = dir
+        && let Err(message) = dir.finish()
+    {
+        eprintln!("{message}");
+        return EXIT_ERROR;
+    }
     if failed { EXIT_ERROR } else { EXIT_OK }
 }
 
@@ -660,7 +680,7 @@ fn diff_command(args: &DiffArgs) -> u8 {
         &inputs,
         threads(&args.input),
         true,
-        |input| {
+        |_, input| {
             let name = input.display_name();
             read_document(input).map(|doc| {
                 let first = engine::evaluate(&doc, &policy, as_of);
@@ -853,7 +873,7 @@ fn fmt_command(args: &FmtArgs) -> u8 {
         unformatted = true;
         if args.check {
             out.write(&format!("{name}: not formatted\n"));
-        } else if let Err(e) = write_atomically(&file, &formatted) {
+        } else if let Err(e) = crate::output::write_atomically(&file, formatted.as_bytes()) {
             eprintln!("{name}: error: cannot write: {}", input::lower_first(&e.to_string()));
             failed = true;
         } else {

@@ -63,7 +63,6 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
         } else if path.is_dir() {
             let mut found = Vec::new();
             walk(path, &mut found, &mut errors);
-            found.sort();
             inputs.extend(found.into_iter().map(Input::File));
         } else if path.exists() {
             inputs.push(Input::File(path.clone()));
@@ -83,11 +82,13 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
             return;
         }
     };
-    for entry in entries.flatten() {
+    // Each directory's entries sorted by name and walked in that order: the order of the
+    // sorted paths, at the price of sorting names rather than whole paths.
+    let mut entries: Vec<std::fs::DirEntry> =
+        entries.flatten().filter(|e| !e.file_name().as_encoded_bytes().starts_with(b".")).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
         let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
         match entry.file_type() {
             Ok(t) if t.is_dir() => walk(&path, found, errors),
             Ok(t) if t.is_file() || t.is_symlink() && path.is_file() => found.push(path),

@@ -16,6 +16,7 @@ pub mod diff;
 pub mod engine;
 pub mod input;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod policy;

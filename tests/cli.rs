@@ -394,7 +394,11 @@ fn release_names_files_from_sanitised_ids_inside_the_directory() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["08PARIS1234.txt", "etc_passwd.txt"], "no `..`, no separators, nothing outside the directory");
+    assert_eq!(
+        names,
+        ["08PARIS1234.txt", "etc_passwd.txt", "manifest.jsonl"],
+        "no `..`, no separators, nothing outside the directory"
+    );
     let text = std::fs::read_to_string(out.join("08PARIS1234.txt")).expect("release file");
     assert!(text.starts_with("UNCLASSIFIED\nCase No. F-2026-00042  Doc No. 00002\n"), "{text}");
 }
@@ -492,4 +496,85 @@ fn commands_refuse_a_policy_that_check_rejects() {
         SEED_LIKE,
     ]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
+}
+
+/// One line of `manifest.jsonl`: the keys an audit relies on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "pins keys")]
+struct ManifestLine {
+    schema_version: u32,
+    number: usize,
+    input: String,
+    input_sha256: Option<String>,
+    output: Option<String>,
+    output_sha256: Option<String>,
+    outcome: Option<String>,
+    labels: Vec<String>,
+    policy: ReportPolicy,
+    as_of: String,
+    declass_version: String,
+    case: Option<String>,
+    error: Option<String>,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(bytes).iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
+}
+
+/// Issue 9: the audit manifest records every input, in order, with the hashes that tie input,
+/// output and policy together; a failed input keeps its number.
+#[test]
+fn release_writes_an_audit_manifest_and_never_overwrites_without_force() {
+    let dir = TempDir::new("manifest");
+    let out = dir.path("released");
+    let out_name = out.display().to_string();
+    let binary = dir.path("binary.txt");
+    std::fs::write(&binary, b"UNCLAS\n\x00\x01").expect("write");
+    let binary_name = binary.display().to_string();
+    let args = [
+        "release",
+        "--as-of",
+        "2020-01-01",
+        "--out-dir",
+        &out_name,
+        SEED_LIKE,
+        &binary_name,
+        "examples/09STATE0789.txt",
+    ];
+    let output = declass(&args);
+    assert_eq!(code(&output), 2, "an unreadable input is an error, the run goes on");
+    let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).expect("manifest");
+    let lines: Vec<ManifestLine> =
+        manifest.lines().map(|l| serde_json::from_str(l).expect("documented keys")).collect();
+    assert_eq!(lines.iter().map(|l| l.number).collect::<Vec<_>>(), [1, 2, 3], "numbers follow the input order");
+    assert_eq!(lines[1].input, binary_name);
+    assert!(lines[1].error.as_deref().is_some_and(|e| e.contains("binary")), "{:?}", lines[1].error);
+    assert!(lines[1].input_sha256.is_some(), "what was read is hashed");
+    assert!(lines[1].output.is_none());
+    let first = &lines[0];
+    assert_eq!(first.input_sha256.as_deref(), Some(sha256_hex(&std::fs::read(SEED_LIKE).expect("input")).as_str()));
+    let file = out.join(first.output.as_deref().expect("a release file"));
+    assert_eq!(first.output_sha256.as_deref(), Some(sha256_hex(&std::fs::read(file).expect("release")).as_str()));
+    assert_eq!(first.outcome.as_deref(), Some("release_in_full"));
+    assert_eq!(first.policy.name, "default");
+    assert_eq!(first.as_of, "2020-01-01");
+    assert_eq!(first.declass_version, env!("CARGO_PKG_VERSION"));
+    // A second run into the same directory refuses, then replaces with --force.
+    let again = declass(&["release", "--as-of", "2020-01-01", "--out-dir", &out_name, SEED_LIKE]);
+    assert_eq!(code(&again), 2);
+    assert!(stderr(&again).contains("holds a release already"), "{}", stderr(&again));
+    let forced = declass(&["release", "--force", "--as-of", "2020-01-01", "--out-dir", &out_name, SEED_LIKE]);
+    assert_eq!(code(&forced), 0, "{}", stderr(&forced));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.0.clone())
+        .expect("temporary directory")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging directory or temporary file is left behind");
 }

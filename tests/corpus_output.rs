@@ -33,7 +33,8 @@ fn outputs(dir: &Path) -> Vec<(&'static str, String)> {
                     [
                         serde_json::to_string(&render::parsed::to_json(&path, &doc)).expect("json"),
                         render::parsed::to_text(&path, &doc),
-                        serde_json::to_string(&render::report::to_json(&path, &doc, &decisions, &policy)).expect("json"),
+                        serde_json::to_string(&render::report::to_json(&path, &doc, &decisions, &policy))
+                            .expect("json"),
                         render::release::release_text(&doc, &decisions, &policy, &options),
                     ]
                 }

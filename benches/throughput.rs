@@ -1,7 +1,8 @@
 //! Throughput over the whole shared corpus, in one process, release build:
 //! `cargo bench --bench throughput`. Prints MB/s of input, file reading included, for:
-//! parsing; parsing + evaluating + rendering the JSON report, on one thread and on all;
-//! releasing; and the diff and plan between 2010-11-28 and today.
+//! reading alone; parsing; parsing + evaluating + rendering the JSON report; releasing, to
+//! memory and to a directory (one file per document, a fresh directory per run); and the diff
+//! and plan between 2010-11-28 and today: each on one thread and on all.
 //! Each stage runs `DECLASS_BENCH_RUNS` times (default 5); the median run is printed with the
 //! slowest and fastest, since a shared machine varies from run to run.
 //! `DECLASS_BENCH_STEP=N` takes every Nth file (for profiling).
@@ -18,8 +19,12 @@ use rayon::prelude::*;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+// The allocator of the `declass` binary, so that the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// One pass: runs `work` on every file, returns (MB, seconds, sum of what `work` returns).
-fn pass(files: &[PathBuf], pool: &rayon::ThreadPool, work: &(impl Fn(&[u8]) -> usize + Sync)) -> (f64, f64, usize) {
+fn pass(files: &[PathBuf], pool: &rayon::ThreadPool, work: &(dyn Fn(&[u8]) -> usize + Sync)) -> (f64, f64, usize) {
     let start = Instant::now();
     let (bytes, total) = pool.install(|| {
         files
@@ -34,9 +39,16 @@ fn pass(files: &[PathBuf], pool: &rayon::ThreadPool, work: &(impl Fn(&[u8]) -> u
 }
 
 /// Runs `runs` passes on `threads` threads and prints the median pass, with the range.
-fn stage(name: &str, files: &[PathBuf], threads: usize, runs: usize, unit: &str, work: impl Fn(&[u8]) -> usize + Sync) {
+fn stage(
+    name: &str,
+    files: &[PathBuf],
+    threads: usize,
+    runs: usize,
+    unit: &str,
+    work: &(dyn Fn(&[u8]) -> usize + Sync),
+) {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("threads");
-    let mut passes: Vec<(f64, f64, usize)> = (0..runs.max(1)).map(|_| pass(files, &pool, &work)).collect();
+    let mut passes: Vec<(f64, f64, usize)> = (0..runs.max(1)).map(|_| pass(files, &pool, work)).collect();
     passes.sort_by(|a, b| a.1.total_cmp(&b.1));
     let (mb, secs, total) = passes[passes.len() / 2];
     let (fastest, slowest) = (passes[0].1, passes[passes.len() - 1].1);
@@ -62,10 +74,17 @@ fn main() {
     println!("{} files; today is {today}; median of {runs} runs", files.len());
     // Reading alone first: the ceiling for every stage, and a warm page cache for the rest
     // (every stage still reads its files).
-    stage("read", &files, all, runs, "bytes", <[u8]>::len);
+    stage("read", &files, all, runs, "bytes", &<[u8]>::len);
+
+    let both = |name: &str, unit: &str, work: &(dyn Fn(&[u8]) -> usize + Sync)| {
+        stage(name, &files, 1, runs, unit, work);
+        if all > 1 {
+            stage(name, &files, all, runs, unit, work);
+        }
+    };
 
     let parse = |bytes: &[u8]| declass::parse::parse_bytes(bytes).map_or(0, |d| d.portions.len());
-    stage("parse", &files, 1, runs, "portions", parse);
+    both("parse", "portions", &parse);
 
     let decide = |bytes: &[u8]| {
         declass::parse::parse_bytes(bytes).map_or(0, |doc| {
@@ -73,8 +92,7 @@ fn main() {
             serde_json::to_string(&render::report::to_json("doc", &doc, &decisions, &policy)).map_or(0, |s| s.len())
         })
     };
-    stage("parse + evaluate + JSON report", &files, 1, runs, "bytes of JSON", decide);
-    stage("parse + evaluate + JSON report", &files, all, runs, "bytes of JSON", decide);
+    both("parse + evaluate + JSON report", "bytes of JSON", &decide);
 
     let release = |bytes: &[u8]| {
         declass::parse::parse_bytes(bytes).map_or(0, |doc| {
@@ -82,7 +100,25 @@ fn main() {
             render::release::release_text(&doc, &decisions, &policy, &render::release::StampOptions::default()).len()
         })
     };
-    stage("release as of 2010-11-28", &files, all, runs, "bytes released", release);
+    both("release as of 2010-11-28", "bytes released", &release);
+
+    // To a directory: each document's release written as a file of its own, into a fresh
+    // directory per run (on the file system of the system's temporary directory).
+    let out = std::env::temp_dir().join(format!("declass-bench-{}", std::process::id()));
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    let to_dir = |bytes: &[u8]| {
+        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+            let decisions = engine::evaluate(&doc, &policy, then);
+            let text =
+                render::release::release_text(&doc, &decisions, &policy, &render::release::StampOptions::default());
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let run = out.join(format!("run-{}", n / files.len()));
+            let _ = std::fs::create_dir_all(&run);
+            std::fs::write(run.join(format!("{n}.txt")), &text).map_or(0, |()| text.len())
+        })
+    };
+    both("release to a directory", "bytes written", &to_dir);
+    let _ = std::fs::remove_dir_all(&out);
 
     let diff = |bytes: &[u8]| {
         declass::parse::parse_bytes(bytes).map_or(0, |doc| {
@@ -91,7 +127,7 @@ fn main() {
             declass::diff::text_diff("doc", &doc, &decisions, &body, declass::diff::DiffStyle::default()).len()
         })
     };
-    stage("diff original → released", &files, all, runs, "bytes of diff", diff);
+    both("diff original → released", "bytes of diff", &diff);
 
     let plan = |bytes: &[u8]| {
         declass::parse::parse_bytes(bytes).map_or(0, |doc| {
@@ -100,5 +136,5 @@ fn main() {
             usize::from(declass::diff::compare("doc", &doc, &a, &b).is_some())
         })
     };
-    stage("plan 2010-11-28 → today", &files, all, runs, "documents change", plan);
+    both("plan 2010-11-28 → today", "documents change", &plan);
 }

@@ -269,6 +269,9 @@ pub enum ParseFormat {
     Text,
     /// One JSON object per document per line.
     Json,
+    /// Nothing per document, only a count of documents and portions at the end: for timing
+    /// the parser alone.
+    None,
 }
 
 /// `declass parse`.
@@ -365,6 +368,7 @@ fn parse_command(args: &ParseArgs) -> u8 {
     let (inputs, mut failed) = expand_inputs(&args.input);
     let mut out = Output::new();
     let format = args.format;
+    let (mut documents, mut portion_count) = (0usize, 0usize);
     pipeline::run_ordered(
         &inputs,
         threads(&args.input),
@@ -375,6 +379,7 @@ fn parse_command(args: &ParseArgs) -> u8 {
                 let diagnostics: Vec<String> =
                     doc.errors.iter().map(|e| format!("{name}:{}: error: {}", e.position, e.message)).collect();
                 let text = match format {
+                    ParseFormat::None => String::new(),
                     ParseFormat::Text => render::parsed::to_text(&name, &doc),
                     ParseFormat::Json => {
                         let mut line = serde_json::to_string(&render::parsed::to_json(&name, &doc))
@@ -383,15 +388,17 @@ fn parse_command(args: &ParseArgs) -> u8 {
                         line
                     }
                 };
-                (text, diagnostics)
+                (text, diagnostics, doc.portions.len())
             })
         },
         |_, result| match result {
-            Ok((text, diagnostics)) => {
+            Ok((text, diagnostics, portions)) => {
                 for line in &diagnostics {
                     eprintln!("{line}");
                 }
                 failed |= !diagnostics.is_empty();
+                documents += 1;
+                portion_count += portions;
                 out.write(&text)
             }
             Err(message) => {
@@ -401,6 +408,9 @@ fn parse_command(args: &ParseArgs) -> u8 {
             }
         },
     );
+    if format == ParseFormat::None {
+        out.write(&format!("{documents} document(s), {portion_count} portion(s)\n"));
+    }
     out.flush();
     if failed { EXIT_ERROR } else { EXIT_OK }
 }

@@ -202,14 +202,12 @@ fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), Stri
     // says where a gathered line starts in the gathered text and in the source.
     let mut gathered = String::new();
     let mut starts: Vec<(usize, usize)> = Vec::new();
-    let mut at = start;
-    for line in body.split_inclusive('\n') {
-        let text = line.strip_suffix('\n').unwrap_or(line);
-        let span = Span::new(at, at + text.len());
-        at += line.len();
-        if !line.ends_with('\n') && text.is_empty() {
-            break;
-        }
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain((!body.ends_with('\n')).then_some(body.len()));
+    for end in ends {
+        let text = &body[from..end];
+        let span = Span::new(start + from, start + end);
+        from = end + 1;
         match prose_or_blank(text.as_bytes()) {
             Some(true) => out.push(Line { kind: LineKind::Blank, span, in_header: false }),
             Some(false) => out.push(Line { kind: text_kind(span, source), span, in_header: false }),

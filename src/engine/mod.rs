@@ -236,7 +236,8 @@ impl Facts<'_> {
     /// The scope that governs a portion: the last instruction before it (the first governs
     /// everything before the second).
     fn scope(&self, portion: &Portion) -> (&lapse::Scope, bool, usize) {
-        let index = self.scopes.iter().rposition(|(s, _)| s.from <= portion.span.start).unwrap_or(0);
+        // Scopes are sorted by where they start.
+        let index = self.scopes.partition_point(|(s, _)| s.from <= portion.span.start).saturating_sub(1);
         let (scope, lapsed) = &self.scopes[index];
         (scope, *lapsed, index)
     }

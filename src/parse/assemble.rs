@@ -104,6 +104,10 @@ struct Builder<'s> {
     tags: Option<Vec<String>>,
     subject: Option<Vec<String>>,
     subject_closed: bool,
+    /// What the subject's parts hold so far: letters, lower-case letters, anything.
+    subject_letters: bool,
+    subject_lower: bool,
+    subject_text: bool,
     reasons: Reasons,
     classified_by_blocks: Vec<Span>,
     /// A `Date:` line's date.
@@ -145,6 +149,9 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
         tags: None,
         subject: None,
         subject_closed: false,
+        subject_letters: false,
+        subject_lower: false,
+        subject_text: false,
         reasons: Reasons::default(),
         classified_by_blocks: Vec::new(),
         authority_in_paragraph: false,
@@ -336,7 +343,10 @@ impl<'s> Builder<'s> {
         if span.is_empty() {
             return;
         }
-        let position = self.index.position(self.source, span.start);
+        let position = match self.portions.last() {
+            Some(last) => self.index.position_after(self.source, span.start, (last.span.start, last.position)),
+            None => self.index.position(self.source, span.start),
+        };
         self.portions.push(Portion { kind, number, marking, span, position, embedded: Vec::new() });
     }
 
@@ -811,7 +821,7 @@ impl<'s> Builder<'s> {
 
     fn blank(&mut self) {
         // An empty `SUBJECT:` line may have its subject after a blank line.
-        let subject_pending = self.subject.as_deref().is_some_and(|p| p.iter().all(|s| s.trim().is_empty()));
+        let subject_pending = self.subject.is_some() && !self.subject_text;
         match &mut self.open {
             Some(open) if open.kind == PortionKind::Subject && subject_pending => open.blank_after = true,
             Some(open) if open.is_block() => self.close(),
@@ -843,10 +853,17 @@ impl<'s> Builder<'s> {
     /// line (`4 (b) and (d)`, `(C) and (D)`) finishes it rather than starting a paragraph.
     fn takes_reason_continuation(&self, marking: Option<&Marking>, rest: Span) -> bool {
         let Some(open) = &self.open else { return false };
-        if open.kind != PortionKind::ClassifiedBy || open.blank_after || open.complete {
+        // A reason wraps onto a line or two, not more.
+        if open.kind != PortionKind::ClassifiedBy || open.blank_after || open.complete || open.lines >= 4 {
             return false;
         }
-        let block = self.text(Span::new(open.start, open.end)).trim_end().to_ascii_lowercase();
+        // Only the end of the block says whether its reason is cut short (and a block of many
+        // lines stays linear).
+        let mut from = open.end.saturating_sub(32).max(open.start);
+        while !self.source.is_char_boundary(from) {
+            from += 1;
+        }
+        let block = self.text(Span::new(from, open.end)).trim_end().to_ascii_lowercase();
         let wants_more = ["1.", "1.4", "1.5", "1 .4", "reason", "reasons", "reasons:", "reason:", "for", ",", "and"]
             .iter()
             .any(|end| block.ends_with(end));
@@ -947,6 +964,7 @@ impl<'s> Builder<'s> {
                 }
                 Field::Subject { text, .. } => {
                     if self.subject.is_none() {
+                        self.note_subject_part(text);
                         self.subject = Some(vec![text.clone()]);
                     }
                 }
@@ -986,7 +1004,9 @@ impl<'s> Builder<'s> {
         }
         let decides = !matches!(decl.kind, DeclKind::Missing | DeclKind::Event | DeclKind::Unrecognized);
         let same = |d: &Decl| d.kind == decl.kind && d.date == decl.date && d.exemptions == decl.exemptions;
-        if decides && !same(first) && !self.later_decls.iter().any(same) {
+        // (Compared with the first and the last only: a line of a thousand repeated
+        // instructions stays linear.)
+        if decides && !same(first) && !self.later_decls.last().is_some_and(same) {
             self.warn(
                 span,
                 format!(
@@ -1107,13 +1127,28 @@ impl<'s> Builder<'s> {
                 let glued = lines::find_glued_field(span, self.source)
                     .filter(|(_, found)| found.iter().any(|f| matches!(f.value, Field::ClassifiedBy { .. })));
                 let own = glued.as_ref().map_or(span, |(at, _)| Span::new(span.start, *at));
+                let source = self.source;
+                let own_text = source.get(own.start..own.end).unwrap_or("").trim();
+                // Under a subject with a mark of its own, a continuation in mixed case is the
+                // subject's text as far as its field goes, but its portion is judged on its own:
+                // it might be the text that follows, and must not be released under the mark.
+                let marked = open.marking.is_some();
+                let in_capitals =
+                    !own_text.chars().any(char::is_lowercase) && self.subject_letters && !self.subject_lower;
                 if !self.subject_closed {
-                    let own_text = self.text(own).trim().to_owned();
+                    let own_text = own_text.to_owned();
+                    self.note_subject_part(&own_text);
                     if let Some(parts) = self.subject.as_mut() {
                         parts.push(own_text);
                     }
                 }
-                self.extend(own, true);
+                if marked && !in_capitals {
+                    self.close();
+                    self.subject_closed = true;
+                    self.open(Open { last_is_text: true, ..Open::new(PortionKind::Text, own) });
+                } else {
+                    self.extend(own, true);
+                }
                 if let Some((at, found)) = glued {
                     self.close();
                     self.fields(Span::new(at, span.end), None, &found);
@@ -1166,14 +1201,19 @@ impl<'s> Builder<'s> {
         // Judge the line by what comes before a `Classified By` glued on it.
         let lower = line.to_ascii_lowercase();
         let line = lower.find("classified by").map_or(line, |at| &line[..at]);
-        let parts = self.subject.as_deref().unwrap_or_default();
-        let empty_so_far = parts.iter().all(|p| p.trim().is_empty());
-        if open.blank_after && !empty_so_far {
+        if open.blank_after && self.subject_text {
             return false;
         }
-        let upper_subject = parts.iter().any(|p| p.chars().any(char::is_alphabetic))
-            && parts.iter().all(|p| !p.chars().any(char::is_lowercase));
+        let upper_subject = self.subject_letters && !self.subject_lower;
         !(upper_subject && line.chars().any(char::is_lowercase))
+    }
+
+    /// Notes what a part of the subject holds (so that judging a continuation line does not
+    /// rescan the whole subject: a subject of many lines stays linear).
+    fn note_subject_part(&mut self, part: &str) {
+        self.subject_letters |= part.chars().any(char::is_alphabetic);
+        self.subject_lower |= part.chars().any(char::is_lowercase);
+        self.subject_text |= !part.trim().is_empty();
     }
 
     /// Splits the signature (`BURNS`) off the end of the last portion.

@@ -126,6 +126,23 @@ impl LineIndex {
         Self { starts }
     }
 
+    /// The line and column of byte `offset` of `text`, counting the columns on from `near`,
+    /// an earlier offset on the same line whose position is known (many portions on one long
+    /// line would otherwise cost a count from the line's start each).
+    #[must_use]
+    pub fn position_after(&self, text: &str, offset: usize, near: (usize, Position)) -> Position {
+        let (at, known) = near;
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let same_line = at <= offset && self.starts.partition_point(|&start| start <= at).max(1) == line;
+        match text.get(at..offset) {
+            Some(between) if same_line => Position {
+                line: known.line,
+                col: known.col.saturating_add(u32::try_from(between.chars().count()).unwrap_or(u32::MAX)),
+            },
+            _ => self.position(text, offset),
+        }
+    }
+
     /// The line and column (in characters) of byte `offset` of `text`.
     #[must_use]
     pub fn position(&self, text: &str, offset: usize) -> Position {

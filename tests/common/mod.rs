@@ -30,14 +30,19 @@ pub fn corpus_dir() -> Option<PathBuf> {
 
 /// Every cable of the corpus (`raw/**/*.txt` and the seed), sorted by path.
 pub fn corpus_files(dir: &Path) -> Vec<PathBuf> {
-    let (inputs, _missing) = declass::input::expand(&[dir.join("raw"), dir.join("seed")]);
-    let mut files: Vec<PathBuf> = inputs
-        .into_iter()
-        .filter_map(|input| match input {
-            declass::input::Input::File(path) if path.extension().is_some_and(|e| e == "txt") => Some(path),
-            _ => None,
-        })
-        .collect();
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&dir.join("raw"), &mut files);
+    walk(&dir.join("seed"), &mut files);
     files.sort();
     files
 }

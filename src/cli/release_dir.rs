@@ -147,13 +147,6 @@ impl ReleaseDir {
         }
         std::fs::rename(&self.staging, &self.dir).map_err(|e| fail("cannot put the releases in place", e))
     }
-
-    /// Removes what a failed run wrote into a fresh directory.
-    pub fn abandon(self) {
-        if self.staged {
-            let _ = std::fs::remove_dir_all(&self.staging);
-        }
-    }
 }
 
 /// The names of the inputs that are files in `dir`, comparing each input directory with

@@ -1,0 +1,269 @@
+//! The command line's arguments: the commands, their options and the shared ones. What
+//! clap reads here becomes a validated configuration in the command modules before any work.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  success
+  1  findings: a policy check failed, or a diff found changes
+  2  error: an input or policy could not be read or parsed
+
+Examples:
+  declass report examples/                      dry run with the embedded default policy
+  declass report --as-of 2030-01-01 cables/     as of another date
+  declass release --out-dir out/ cables/        release-ready text, one file per document
+  declass diff --as-of 2017-12-31 --against-date 2018-02-15 cables/
+  declass check policies/                       validate policies and run their tests";
+
+/// Declassification and redaction policy engine for classified-marked documents.
+#[derive(Debug, Parser)]
+#[command(name = "declass", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse documents and show their structure: marking, declassification line, portions.
+    ///
+    /// Reads files, directories (walked recursively, in sorted order) or `-` for standard
+    /// input. Text output is an outline per document; `--format json` prints one JSON object
+    /// per document per line. A file that cannot be read is reported as
+    /// `path:line:col: message` and the run goes on; the exit status is then 2.
+    Parse(ParseArgs),
+    /// Dry run: what a policy releases and redacts as of a date, and why.
+    ///
+    /// Per document: the outcome (`RELEASE IN FULL`, `RELEASE IN PART B1,1.4(B),1.4(D)`,
+    /// `DENY IN FULL`, `REVIEW`), when the classification lapses and which clause decided,
+    /// and per portion its decision, labels and deciding rules; at the end, totals by outcome
+    /// and by rule. Without `--policy` the embedded default policy is used. `--format json`
+    /// prints one JSON object per document per line, then one with key `summary`.
+    Report(ReportArgs),
+    /// Release-ready text that never leaks a redacted word.
+    ///
+    /// Each document gets a stamp (`UNCLASSIFIED`, case and document numbers when given,
+    /// `RELEASE IN FULL` or `RELEASE IN PART` with its labels, the policy and the date), then
+    /// its text with each redacted portion replaced by its number, mark and labels
+    /// (`3. (C) [B1 1.4(B),1.4(D)]`). A withheld document, or one that needs review, becomes a
+    /// withdrawal notice. One input without `--out-dir` is written to standard output; with
+    /// `--out-dir`, one file per document, named from its sanitised id, written atomically.
+    Release(ReleaseArgs),
+    /// Show what changes: original against released text, or two policies or dates.
+    ///
+    /// Without `--against`/`--against-date`: a unified diff of each document's original
+    /// text against its released text, each hunk annotated with the deciding rules and
+    /// labels. With them: the impact plan over all inputs, the documents whose outcome
+    /// changes and the portions whose decision changes, with counts by change. Exit status 1
+    /// when anything changes, 0 when nothing does.
+    Diff(DiffArgs),
+    /// Check policy files: syntax, meaning, their own tests and rule coverage.
+    ///
+    /// Reports syntax and schema errors with `path:line:col`, the offending line and a caret;
+    /// unknown levels, controls, kinds and labels (with "did you mean"); invalid dates and
+    /// expressions; duplicate ids; rules that can never fire or are shadowed; releases of what
+    /// never lapses by date; and warnings for suspicious constructs. Every finding has a
+    /// stable code (`declass check --explain P004`). Then it runs the policy's `[[test]]`
+    /// cases and reports which rules no test exercises. Exit status: 0 clean, 1 findings,
+    /// 2 could not run.
+    Check(CheckArgs),
+    /// Put policy files in a stable layout (key order, table order), keeping comments.
+    Fmt(FmtArgs),
+}
+
+/// Output formats of `declass check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Caret diagnostics and a summary, for people.
+    Text,
+    /// One JSON document.
+    Json,
+    /// GitHub workflow annotations (`::error file=…`).
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+/// `declass check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Policy files, or directories holding them (`*.toml`).
+    #[arg(value_name = "PATH", required_unless_present = "explain")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Fail (exit 1) when the tests exercise less than N percent of a policy's rules.
+    #[arg(long, value_name = "N")]
+    pub min_coverage: Option<f64>,
+    /// Explain a diagnostic code (`P004`), or `all` codes.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+}
+
+/// `declass fmt`.
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// Policy files, or directories holding them (`*.toml`).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; list the files that are not formatted and exit 1 if there are any.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `declass release`.
+#[derive(Debug, clap::Args)]
+pub struct ReleaseArgs {
+    /// Documents to release.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Policy and date.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Case number printed in the stamp; documents are then numbered in input order.
+    #[arg(long, value_name = "ID")]
+    pub case: Option<String>,
+    /// Write one file per document into this directory (created if needed), with an audit
+    /// manifest, `manifest.jsonl`: per input its hash, the file written and its hash, the
+    /// outcome, the policy, the date and the version of declass.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Replace files an earlier release left in `--out-dir` (never an input).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Output formats of `declass diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people.
+    Text,
+    /// One JSON object per changed document per line, then a summary (plan only).
+    Json,
+}
+
+/// `declass diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Documents to compare.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Policy and date of the first side.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Compare with this policy (impact plan).
+    #[arg(long, value_name = "FILE")]
+    pub against: Option<PathBuf>,
+    /// Compare with this date (impact plan).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub against_date: Option<NaiveDate>,
+    /// Mark changed words inside changed lines.
+    #[arg(long)]
+    pub word: bool,
+    /// Colour the diff.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+/// Options that choose the policy and the date.
+#[derive(Debug, clap::Args)]
+pub struct PolicyArgs {
+    /// Policy file (TOML); default: the embedded default policy.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Decide as of this date (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Output formats of `declass report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A report for people.
+    Text,
+    /// One JSON object per document per line, then a summary object.
+    Json,
+    /// The same as `json`.
+    Jsonl,
+}
+
+/// `declass report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Documents to decide.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Policy and date.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Also say, per portion, why each other rule did not fire.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// Reads a `YYYY-MM-DD` date argument.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date: write it as YYYY-MM-DD"))
+}
+
+/// Options shared by commands that read documents.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Documents: files, directories, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// Output formats of `declass parse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParseFormat {
+    /// An outline for people.
+    Text,
+    /// One JSON object per document per line.
+    Json,
+    /// Nothing per document, only a count of documents and portions at the end: for timing
+    /// the parser alone.
+    None,
+}
+
+/// `declass parse`.
+#[derive(Debug, clap::Args)]
+pub struct ParseArgs {
+    /// Documents to read.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ParseFormat::Text)]
+    pub format: ParseFormat,
+}

@@ -1,0 +1,144 @@
+//! `declass check` and `declass fmt`: policy files.
+
+use super::args::{CheckArgs, CheckFormat, FmtArgs};
+use super::out::Output;
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, policy_files};
+use crate::input;
+use crate::render;
+
+fn explain_codes(which: &str) -> u8 {
+    let codes: Vec<crate::policy::Code> = if which.eq_ignore_ascii_case("all") {
+        crate::policy::Code::ALL.to_vec()
+    } else {
+        crate::policy::Code::ALL.iter().copied().filter(|c| c.name().eq_ignore_ascii_case(which)).collect()
+    };
+    if codes.is_empty() {
+        eprintln!("error: unknown diagnostic code `{which}`; codes are P001–P021 and P101–P108, or `all`");
+        return EXIT_ERROR;
+    }
+    let mut out = Output::new();
+    for code in codes {
+        let (what, why, example) = code.documentation();
+        out.write(&format!("{code} ({}): {what}\n  why: {why}\n  example:\n", code.severity().name()));
+        for line in example.lines() {
+            out.write(&format!("    {line}\n"));
+        }
+        out.write("\n");
+    }
+    out.flush();
+    EXIT_OK
+}
+
+/// Runs `declass check`.
+pub(crate) fn check(args: &CheckArgs) -> u8 {
+    if let Some(which) = &args.explain {
+        return explain_codes(which);
+    }
+    let (files, mut failed) = policy_files(&args.paths);
+    if files.is_empty() {
+        eprintln!(
+            "error: no policy files (`*.toml`) found in {}",
+            args.paths.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
+        );
+        return EXIT_ERROR;
+    }
+    let mut checked = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        match std::fs::read_to_string(&file) {
+            Ok(source) => {
+                let report = crate::check::check(&source, Some(&file));
+                checked.push(render::check::Checked { path: name, source, report });
+            }
+            Err(e) => {
+                eprintln!("{name}: error: cannot read the policy: {}", input::lower_first(&e.to_string()));
+                failed = true;
+            }
+        }
+    }
+    // In text, diagnostics go to standard error as a compiler's do, the summary to standard
+    // output; machine formats go to standard output whole.
+    if args.format == CheckFormat::Text {
+        for c in &checked {
+            for diagnostic in &c.report.diagnostics {
+                eprint!("{}", render::diagnostics::to_text(&c.path, &c.source, diagnostic));
+            }
+        }
+    }
+    let text = match args.format {
+        CheckFormat::Text => render::check::summary_text(&checked),
+        CheckFormat::Json => render::check::to_json(&checked),
+        CheckFormat::Github => render::check::to_github(&checked),
+        CheckFormat::Sarif => render::check::to_sarif(&checked),
+    };
+    let mut out = Output::new();
+    out.write(&text);
+    let totals = render::check::totals(&checked);
+    let mut findings = totals.errors > 0 || args.deny_warnings && totals.warnings > 0;
+    if let Some(min) = args.min_coverage {
+        for c in &checked {
+            if let Some(coverage) = c.report.coverage.as_ref().filter(|cov| cov.percent() < min) {
+                eprintln!(
+                    "{}: error: the tests exercise {:.0}% of the rules, below --min-coverage {min}",
+                    c.path,
+                    coverage.percent()
+                );
+                findings = true;
+            }
+        }
+    }
+    out.flush();
+    if failed {
+        EXIT_ERROR
+    } else if findings {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Runs `declass fmt`.
+pub(crate) fn fmt(args: &FmtArgs) -> u8 {
+    let (files, mut failed) = policy_files(&args.paths);
+    let mut unformatted = false;
+    let mut out = Output::new();
+    for file in files {
+        let name = file.display().to_string();
+        let source = match std::fs::read_to_string(&file) {
+            Ok(source) => source,
+            Err(e) => {
+                eprintln!("{name}: error: cannot read the policy: {}", input::lower_first(&e.to_string()));
+                failed = true;
+                continue;
+            }
+        };
+        let formatted = match crate::policy::format::format_policy(&source) {
+            Ok(formatted) => formatted,
+            Err(message) => {
+                eprintln!("{name}: error: not TOML: {}", message.trim());
+                failed = true;
+                continue;
+            }
+        };
+        if formatted == source {
+            continue;
+        }
+        unformatted = true;
+        if args.check {
+            out.write(&format!("{name}: not formatted\n"));
+        } else if let Err(e) = super::release_dir::write_atomically(&file, formatted.as_bytes()) {
+            eprintln!("{name}: error: cannot write: {}", input::lower_first(&e.to_string()));
+            failed = true;
+        } else {
+            out.write(&format!("{name}: formatted\n"));
+        }
+    }
+    out.flush();
+    if failed {
+        EXIT_ERROR
+    } else if args.check && unformatted {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,148 @@
+//! `declass release`.
+
+use chrono::NaiveDate;
+
+use super::args::ReleaseArgs;
+use super::out::Output;
+use super::release_dir;
+use super::{EXIT_ERROR, EXIT_OK, as_of, expand_inputs, load_policy, threads};
+use crate::engine;
+use crate::input::{self, Input};
+use crate::pipeline::{self, Flow};
+use crate::policy::Policy;
+use crate::render;
+
+/// A file name for a document's release: its sanitised id, else its input's stem.
+fn release_file_name(doc: &crate::model::Document, input: &Input, index: usize) -> String {
+    let from_id = doc.id.as_deref().and_then(render::release::sanitize_id);
+    let from_input = match input {
+        Input::File(path) => path.file_stem().and_then(|s| s.to_str()).and_then(render::release::sanitize_id),
+        Input::Stdin => None,
+    };
+    from_id.or(from_input).unwrap_or_else(|| format!("document-{}", index + 1))
+}
+
+/// A manifest record of input `number` with what every record says.
+fn manifest_record<'a>(
+    number: usize,
+    input: &'a str,
+    policy: &'a Policy,
+    as_of: NaiveDate,
+    case: Option<&'a str>,
+    decisions: Option<&'a engine::Decisions>,
+) -> release_dir::ManifestRecord<'a> {
+    release_dir::ManifestRecord {
+        schema_version: release_dir::MANIFEST_VERSION,
+        number,
+        input,
+        input_sha256: None,
+        output: None,
+        output_sha256: None,
+        outcome: decisions.map(|d| d.outcome.name()),
+        labels: decisions.map_or(&[][..], |d| &d.labels),
+        policy: release_dir::ManifestPolicy { name: &policy.name, version: &policy.version, sha256: &policy.sha256 },
+        as_of: as_of.to_string(),
+        declass_version: env!("CARGO_PKG_VERSION"),
+        case,
+        error: None,
+    }
+}
+
+/// Runs `declass release`.
+pub(crate) fn run(args: &ReleaseArgs) -> u8 {
+    let policy = match load_policy(args.policy.policy.as_deref()) {
+        Ok(policy) => policy,
+        Err(code) => return code,
+    };
+    let as_of = as_of(&args.policy);
+    let (inputs, mut failed) = expand_inputs(&args.input);
+    if args.out_dir.is_none() && inputs.len() > 1 {
+        eprintln!("error: {} documents to release: give `--out-dir DIR` to write one file per document", inputs.len());
+        return EXIT_ERROR;
+    }
+    let mut dir = match &args.out_dir {
+        Some(dir) => match release_dir::ReleaseDir::open(dir, &inputs, args.force) {
+            Ok(dir) => Some(dir),
+            Err(message) => {
+                eprintln!("{message}");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let hash_inputs = dir.is_some();
+    let mut out = Output::new();
+    let mut number = 0usize;
+    pipeline::run_ordered(
+        &inputs,
+        threads(&args.input),
+        true,
+        |position, input| {
+            let bytes = input.read().map_err(|e| {
+                (None, format!("{}: error: {}", input.display_name(), input::lower_first(&e.to_string())))
+            })?;
+            let hash = hash_inputs.then(|| release_dir::sha256(&bytes));
+            let doc = crate::parse::parse_bytes(&bytes)
+                .map_err(|e| (hash.clone(), format!("{}:{e}", input.display_name())))?;
+            let decisions = engine::evaluate(&doc, &policy, as_of);
+            // The stamp's document number is the input's position, known here already.
+            let options = render::release::StampOptions {
+                case: args.case.clone(),
+                document_number: args.case.as_ref().map(|_| format!("{:05}", position + 1)),
+            };
+            let text = render::release::release_text(&doc, &decisions, &policy, &options);
+            let text_hash = hash_inputs.then(|| release_dir::sha256(text.as_bytes()));
+            Ok((hash, doc, decisions, text, text_hash))
+        },
+        |input, result| {
+            // Documents are numbered by input order; an input that fails keeps its number.
+            number += 1;
+            let name = input.display_name();
+            let (hash, doc, decisions, text, text_hash) = match result {
+                Ok(found) => found,
+                Err((hash, message)) => {
+                    eprintln!("{message}");
+                    failed = true;
+                    if let Some(dir) = &mut dir {
+                        let mut record = manifest_record(number, &name, &policy, as_of, args.case.as_deref(), None);
+                        record.input_sha256 = hash;
+                        record.error = Some(&message);
+                        dir.record(&record);
+                    }
+                    return Flow::Continue;
+                }
+            };
+            let Some(dir) = &mut dir else { return out.write(&text) };
+            let file = dir.name_for(&release_file_name(&doc, input, number - 1));
+            match dir.write(&file, &text) {
+                Ok(path) => {
+                    let mut record =
+                        manifest_record(number, &name, &policy, as_of, args.case.as_deref(), Some(&decisions));
+                    record.input_sha256 = hash;
+                    record.output = Some(&file);
+                    record.output_sha256 = text_hash;
+                    dir.record(&record);
+                    out.write(&format!("{}  {}\n", path.display(), render::report::outcome_line(&decisions)))
+                }
+                Err(message) => {
+                    eprintln!("{message}");
+                    failed = true;
+                    let mut record =
+                        manifest_record(number, &name, &policy, as_of, args.case.as_deref(), Some(&decisions));
+                    record.input_sha256 = hash;
+                    record.error = Some(&message);
+                    dir.record(&record);
+                    Flow::Continue
+                }
+            }
+        },
+    );
+    out.flush();
+    if let Some(dir) = dir
+        && let Err(message) = dir.finish()
+    {
+        eprintln!("{message}");
+        return EXIT_ERROR;
+    }
+    if failed { EXIT_ERROR } else { EXIT_OK }
+}

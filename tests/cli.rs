@@ -437,8 +437,12 @@ fn the_plan_between_two_dates_lists_the_paragraphs_that_change() {
 
 #[test]
 fn a_closed_pipe_is_not_an_error() {
+    // Far more output than a pipe buffers, so the binary is still writing when the reader
+    // goes away.
+    let mut args = vec!["parse"];
+    args.extend(std::iter::repeat_n("examples/", 400));
     let mut child = Command::new(env!("CARGO_BIN_EXE_declass"))
-        .args(["parse", "examples/", "examples/", "examples/"])
+        .args(&args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -449,6 +453,23 @@ fn a_closed_pipe_is_not_an_error() {
     let output = child.wait_with_output().expect("wait");
     assert_eq!(stderr(&output), "");
     assert_eq!(code(&output), 0);
+}
+
+/// A full disk is not a closed pipe: the run fails and says why.
+#[test]
+fn a_failed_write_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: this system has no /dev/full");
+        return;
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_declass"))
+        .args(["report", "examples/"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(full)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("error: cannot write the output: no space left on device"), "{}", stderr(&output));
 }
 
 #[test]

@@ -25,8 +25,7 @@ fn explain_codes(which: &str) -> u8 {
         }
         out.write("\n");
     }
-    out.flush();
-    EXIT_OK
+    if out.finish() { EXIT_OK } else { EXIT_ERROR }
 }
 
 /// Runs `declass check`.
@@ -87,7 +86,7 @@ pub(crate) fn check(args: &CheckArgs) -> u8 {
             }
         }
     }
-    out.flush();
+    failed |= !out.finish();
     if failed {
         EXIT_ERROR
     } else if findings {
@@ -133,7 +132,7 @@ pub(crate) fn fmt(args: &FmtArgs) -> u8 {
             out.write(&format!("{name}: formatted\n"));
         }
     }
-    out.flush();
+    failed |= !out.finish();
     if failed {
         EXIT_ERROR
     } else if args.check && unformatted {

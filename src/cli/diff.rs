@@ -89,7 +89,7 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
             out.write(&summary.to_text());
         }
     }
-    out.flush();
+    failed |= !out.finish();
     if failed {
         EXIT_ERROR
     } else if changed {

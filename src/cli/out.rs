@@ -6,20 +6,24 @@ use std::io::{self, Write as _};
 use crate::input;
 use crate::pipeline::Flow;
 
-/// Standard output that turns a closed pipe into a quiet stop rather than an error.
+/// Standard output that turns a closed pipe into a quiet stop rather than an error, and any
+/// other write error (a full disk: `> /dev/full`) into a failure of the run.
 pub struct Output {
     out: io::BufWriter<io::Stdout>,
+    /// No more output is wanted or possible.
     closed: bool,
+    /// Writing failed for another reason than a closed pipe.
+    failed: bool,
 }
 
 impl Output {
     /// Buffered standard output.
     #[must_use]
     pub fn new() -> Self {
-        Self { out: io::BufWriter::with_capacity(1 << 16, io::stdout()), closed: false }
+        Self { out: io::BufWriter::with_capacity(1 << 16, io::stdout()), closed: false, failed: false }
     }
 
-    /// Writes `text`; returns [`Flow::Stop`] once the reader has gone away.
+    /// Writes `text`; returns [`Flow::Stop`] once output is no longer possible.
     pub fn write(&mut self, text: &str) -> Flow {
         if self.closed {
             return Flow::Stop;
@@ -27,20 +31,30 @@ impl Output {
         match self.out.write_all(text.as_bytes()) {
             Ok(()) => Flow::Continue,
             Err(e) => {
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    eprintln!("error: cannot write the output: {}", input::lower_first(&e.to_string()));
-                }
-                self.closed = true;
+                self.fail(&e);
                 Flow::Stop
             }
         }
     }
 
-    /// Flushes what is buffered.
-    pub fn flush(&mut self) {
-        if !self.closed && self.out.flush().is_err() {
-            self.closed = true;
+    fn fail(&mut self, e: &io::Error) {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the output: {}", input::lower_first(&e.to_string()));
+            self.failed = true;
         }
+        self.closed = true;
+    }
+
+    /// Flushes what is buffered; returns whether all output was written (or the reader
+    /// closed the pipe, which is no error).
+    #[must_use]
+    pub fn finish(&mut self) -> bool {
+        if !self.closed
+            && let Err(e) = self.out.flush()
+        {
+            self.fail(&e);
+        }
+        !self.failed
     }
 }
 

@@ -54,6 +54,6 @@ pub(crate) fn run(args: &ParseArgs) -> u8 {
     if format == ParseFormat::None {
         out.write(&format!("{documents} document(s), {portion_count} portion(s)\n"));
     }
-    out.flush();
+    failed |= !out.finish();
     if failed { EXIT_ERROR } else { EXIT_OK }
 }

@@ -137,7 +137,7 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
             }
         },
     );
-    out.flush();
+    failed |= !out.finish();
     if let Some(dir) = dir
         && let Err(message) = dir.finish()
     {

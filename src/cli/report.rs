@@ -68,6 +68,6 @@ pub(crate) fn run(args: &ReportArgs) -> u8 {
     } else {
         out.write(&summary.to_text());
     }
-    out.flush();
+    failed |= !out.finish();
     if failed { EXIT_ERROR } else { EXIT_OK }
 }

@@ -213,6 +213,13 @@ pub struct DocumentChange {
 /// Compares two evaluations of one document; `None` when nothing changes.
 #[must_use]
 pub fn compare(path: &str, doc: &Document, a: &Decisions, b: &Decisions) -> Option<DocumentChange> {
+    Some(compare_all(path, doc, a, b)).filter(DocumentChange::changes)
+}
+
+/// Compares two evaluations of one document, changed or not (a stream has a record for
+/// every document).
+#[must_use]
+pub fn compare_all(path: &str, doc: &Document, a: &Decisions, b: &Decisions) -> DocumentChange {
     let portions: Vec<PortionChange> = doc
         .portions
         .iter()
@@ -229,13 +236,15 @@ pub fn compare(path: &str, doc: &Document, a: &Decisions, b: &Decisions) -> Opti
             rules_to: y.rules.clone(),
         })
         .collect();
-    (a.outcome != b.outcome || !portions.is_empty()).then(|| DocumentChange {
-        path: path.to_owned(),
-        id: doc.id.clone(),
-        from: a.outcome.name(),
-        to: b.outcome.name(),
-        portions,
-    })
+    DocumentChange { path: path.to_owned(), id: doc.id.clone(), from: a.outcome.name(), to: b.outcome.name(), portions }
+}
+
+impl DocumentChange {
+    /// Whether the outcome or any portion's decision changes.
+    #[must_use]
+    pub fn changes(&self) -> bool {
+        self.from != self.to || !self.portions.is_empty()
+    }
 }
 
 /// A decision's name in a plan: a released portion with cut spans is `release (spans)`.

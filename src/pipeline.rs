@@ -24,12 +24,27 @@ pub enum Flow {
     Stop,
 }
 
+/// When to draw a progress bar on standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Never.
+    Never,
+    /// For a long run, when standard error is a terminal and standard output is not (so the
+    /// bar and the output never share a screen).
+    Auto,
+    /// Whenever standard error is a terminal, however long the run; output to the same
+    /// terminal is written with the bar lifted.
+    Always,
+}
+
 /// What the workers and the caller's thread share.
 struct Shared<T> {
-    /// The next input a worker may take.
-    next: usize,
-    /// Results not yet handed on, by input index.
-    done: std::collections::BTreeMap<usize, T>,
+    /// How many inputs workers have taken from the source.
+    taken: usize,
+    /// Whether the source has no more inputs.
+    exhausted: bool,
+    /// Results not yet handed on, by input index, with their inputs.
+    done: std::collections::BTreeMap<usize, (Input, T)>,
     /// How many results were handed on.
     handed: usize,
     /// Whether the caller wants no more.
@@ -42,30 +57,37 @@ struct Shared<T> {
     workers_waiting: usize,
 }
 
-/// Runs `work` on every input (with its position) on `threads` worker threads and hands each
-/// result to `sink`, on the caller's thread, in input order. No thread waits for a batch to finish: a worker
-/// takes the next input as soon as it is free, as long as fewer than `threads × 64` results
-/// wait to be handed on; threads wake each other only when one is waiting (a wake-up is a
-/// system call). `progress` draws a bar on standard error when it is a terminal and the run
-/// is long.
-pub fn run_ordered<T, W, S>(inputs: &[Input], threads: usize, progress: bool, work: W, mut sink: S)
-where
+/// Runs `work` on every input `source` yields (with its position) on `threads` worker
+/// threads and hands each result to `sink`, on the caller's thread, in input order. The
+/// source is read only as fast as results are handed on, so a stream of any length is
+/// held a window at a time. No thread waits for a batch to finish: a worker takes the next
+/// input as soon as it is free, as long as fewer than `threads × 64` results wait to be
+/// handed on; threads wake each other only when one is waiting (a wake-up is a system
+/// call). `total`, when known, sizes the progress bar.
+pub fn run_ordered<I, T, W, S>(
+    source: I,
+    total: Option<usize>,
+    threads: usize,
+    progress: Progress,
+    work: W,
+    mut sink: S,
+) where
+    I: Iterator<Item = Input> + Send,
     T: Send,
     W: Fn(usize, &Input) -> T + Sync + Send,
     S: FnMut(&Input, T) -> Flow,
 {
     use std::sync::{Condvar, Mutex, PoisonError};
-    let threads = threads.clamp(1, inputs.len().max(1));
+    let threads = threads.clamp(1, total.unwrap_or(usize::MAX).max(1));
     let window = threads * IN_FLIGHT_PER_THREAD;
-    let bar = (progress && inputs.len() >= PROGRESS_THRESHOLD && std::io::stderr().is_terminal()).then(|| {
-        let bar = ProgressBar::new(inputs.len() as u64);
-        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {elapsed_precise}") {
-            bar.set_style(style);
-        }
-        bar
-    });
+    let bar = progress_bar(progress, total);
+    // Output to a terminal that also shows the bar is written with the bar lifted.
+    let lift = bar.is_some() && std::io::stdout().is_terminal();
+    // Lock order: `source`, then `shared`; never the other way.
+    let source = Mutex::new(source);
     let shared = Mutex::new(Shared {
-        next: 0,
+        taken: 0,
+        exhausted: false,
         done: std::collections::BTreeMap::new(),
         handed: 0,
         stop: false,
@@ -73,7 +95,8 @@ where
         caller_waits: false,
         workers_waiting: 0,
     });
-    // `ready`: a result the caller waits for is there; `room`: the window has room.
+    // `ready`: a result the caller waits for is there, or the source ran dry; `room`: the
+    // window has room.
     let (ready, room) = (Condvar::new(), Condvar::new());
     let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
     std::thread::scope(|scope| {
@@ -91,37 +114,49 @@ where
                 }
                 let _guard = Guard(&shared, &ready);
                 loop {
-                    let index = {
-                        let mut state = lock();
-                        while !state.stop && state.next < inputs.len() && state.next >= state.handed + window {
-                            state.workers_waiting += 1;
-                            state = room.wait(state).unwrap_or_else(PoisonError::into_inner);
-                            state.workers_waiting -= 1;
-                        }
-                        if state.stop || state.next >= inputs.len() {
+                    let (index, input) = {
+                        let mut source = source.lock().unwrap_or_else(PoisonError::into_inner);
+                        let index = {
+                            let mut state = lock();
+                            while !state.stop && !state.exhausted && state.taken >= state.handed + window {
+                                state.workers_waiting += 1;
+                                state = room.wait(state).unwrap_or_else(PoisonError::into_inner);
+                                state.workers_waiting -= 1;
+                            }
+                            if state.stop || state.exhausted {
+                                return;
+                            }
+                            state.taken
+                        };
+                        // The source is read outside `shared`: a slow stream does not keep
+                        // results from being handed on.
+                        let Some(input) = source.next() else {
+                            let mut state = lock();
+                            state.exhausted = true;
+                            ready.notify_one();
                             return;
-                        }
-                        state.next += 1;
-                        state.next - 1
+                        };
+                        lock().taken = index + 1;
+                        (index, input)
                     };
-                    let result = work(index, &inputs[index]);
+                    let result = work(index, &input);
                     let mut state = lock();
-                    state.done.insert(index, result);
+                    state.done.insert(index, (input, result));
                     if state.caller_waits && index == state.handed {
                         ready.notify_one();
                     }
                 }
             });
         }
-        for (index, input) in inputs.iter().enumerate() {
-            let result = {
+        for index in 0.. {
+            let found = {
                 let mut state = lock();
-                let result = loop {
-                    if let Some(result) = state.done.remove(&index) {
+                let found = loop {
+                    if let Some(found) = state.done.remove(&index) {
                         state.handed = index + 1;
-                        break Some(result);
+                        break Some(found);
                     }
-                    if state.failed {
+                    if state.failed || state.exhausted && index >= state.taken {
                         state.stop = true;
                         break None;
                     }
@@ -132,13 +167,20 @@ where
                 if state.workers_waiting > 0 {
                     room.notify_all();
                 }
-                result
+                found
             };
-            let Some(result) = result else { break };
-            if let Some(bar) = &bar {
-                bar.inc(1);
-            }
-            if sink(input, result) == Flow::Stop {
+            let Some((input, result)) = found else {
+                room.notify_all();
+                break;
+            };
+            let flow = match &bar {
+                Some(bar) => {
+                    bar.inc(1);
+                    if lift { bar.suspend(|| sink(&input, result)) } else { sink(&input, result) }
+                }
+                None => sink(&input, result),
+            };
+            if flow == Flow::Stop {
                 lock().stop = true;
                 room.notify_all();
                 break;
@@ -148,6 +190,27 @@ where
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+}
+
+/// The progress bar `progress` asks for, if any.
+fn progress_bar(progress: Progress, total: Option<usize>) -> Option<ProgressBar> {
+    let stderr = std::io::stderr().is_terminal();
+    let wanted = match progress {
+        Progress::Never => false,
+        Progress::Auto => stderr && !std::io::stdout().is_terminal() && total.is_none_or(|n| n >= PROGRESS_THRESHOLD),
+        Progress::Always => stderr,
+    };
+    if !wanted {
+        return None;
+    }
+    let (bar, template) = match total {
+        Some(total) => (ProgressBar::new(total as u64), "{bar:40} {pos}/{len} documents  {elapsed_precise}"),
+        None => (ProgressBar::new_spinner(), "{spinner} {pos} documents  {elapsed_precise}"),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 /// The number of threads to use by default: what the machine offers.

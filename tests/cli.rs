@@ -54,6 +54,7 @@ fn parse_prints_the_outline_and_succeeds() {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code, reason = "the structure pins the keys; not every value is read")]
 struct ParsedDoc {
+    schema_version: u32,
     path: String,
     id: Option<String>,
     created: Option<String>,
@@ -186,8 +187,8 @@ fn unreadable_inputs_are_reported_and_the_run_goes_on() {
         stderr(&output),
         format!(
             "missing.txt: error: no such file or directory\n\
-             {latin1}:3:11: the file is not UTF-8 text (invalid byte sequence here); convert it first, e.g. with `iconv -f cp1252 -t utf-8`\n\
-             {binary}:2:1: the file is binary (NUL byte here), not a text document\n"
+             {latin1}:3:11: error: the file is not UTF-8 text (invalid byte sequence here); convert it first, e.g. with `iconv -f cp1252 -t utf-8`\n\
+             {binary}:2:1: error: the file is binary (NUL byte here), not a text document\n"
         )
     );
     assert!(stdout(&output).contains("08PARIS1234"), "the readable document is still parsed");
@@ -230,6 +231,7 @@ fn report_the_seed_like_cable_before_and_after_its_date() {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code, reason = "pins keys")]
 struct ReportDoc {
+    schema_version: u32,
     path: String,
     id: Option<String>,
     as_of: String,
@@ -306,6 +308,7 @@ struct ReportWhyNot {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReportSummaryLine {
+    schema_version: u32,
     summary: ReportSummary,
 }
 
@@ -331,6 +334,7 @@ fn report_json_has_the_documented_keys_and_a_summary() {
     let docs: Vec<ReportDoc> = docs.iter().map(|l| serde_json::from_str(l).expect("documented keys only")).collect();
     let summary: ReportSummaryLine = serde_json::from_str(last).expect("summary object");
     assert_eq!(summary.summary.documents, docs.len());
+    assert!(docs.iter().all(|d| d.schema_version == 1) && summary.schema_version == 1);
     assert_eq!(summary.summary.outcomes.values().sum::<usize>(), docs.len());
     let paris = docs.iter().find(|d| d.id.as_deref() == Some("08PARIS1234")).expect("Paris");
     assert_eq!(

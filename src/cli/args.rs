@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 const AFTER_HELP: &str = "\
 Exit status:
   0  success
-  1  findings: a policy check failed, or a diff found changes
+  1  findings: a policy check failed, a diff found changes, or --fail-on
   2  error: an input or policy could not be read or parsed
 
 Examples:
@@ -141,6 +141,10 @@ pub struct ReleaseArgs {
     /// Replace files an earlier release left in `--out-dir` (never an input).
     #[arg(long)]
     pub force: bool,
+    /// Exit 1 when a document needs review (`review`), or is not released in full
+    /// (`redact`): for CI jobs.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
 }
 
 /// When to colour output.
@@ -184,9 +188,9 @@ pub struct DiffArgs {
     /// Colour the diff.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-    pub format: DiffFormat,
+    /// Output format [default: text; with `--input-format jsonl`, JSON Lines].
+    #[arg(long, value_enum)]
+    pub format: Option<DiffFormat>,
 }
 
 /// Options that choose the policy and the date.
@@ -220,12 +224,16 @@ pub struct ReportArgs {
     /// Policy and date.
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    /// Output format [default: text; with `--input-format jsonl`, JSON Lines].
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
     /// Also say, per portion, why each other rule did not fire.
     #[arg(long)]
     pub explain: bool,
+    /// Exit 1 when a document needs review (`review`), or is not released in full
+    /// (`redact`): for CI jobs.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
 }
 
 /// Reads a `YYYY-MM-DD` date argument.
@@ -237,12 +245,69 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 /// Options shared by commands that read documents.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Documents: files, directories, or `-` for standard input.
+    /// Documents: files, directories, or `-` for standard input (with `--input-format
+    /// jsonl`: JSON Lines streams, files or `-`).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub jobs: Option<usize>,
+    /// How the paths give documents. `jsonl`: each path is a stream of records, one JSON
+    /// object per line, `{"id": …, "text": …}` or `{"id": …, "path": …}`; the output is
+    /// JSON Lines with exactly one record per input record, in order, carrying its `id`,
+    /// and a record that cannot be read becomes an `error` record (it does not change the
+    /// exit status: the stream's output says it).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Documents)]
+    pub input_format: InputFormat,
+    /// Worker threads; 0 (the default) means all cores. More than the inputs or 4 × the cores
+    /// is clamped.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+    /// Refuse a document, stream record or policy larger than this (bytes, or with a unit:
+    /// 64MiB, 500K, 1GB).
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    pub max_input_size: u64,
+    /// When to draw a progress bar on standard error. `auto`: for a long run when standard
+    /// error is a terminal and standard output is not.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressChoice::Auto)]
+    pub progress: ProgressChoice,
+    /// No progress bar, and no list of the files `release --out-dir` writes. Errors are
+    /// always printed.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Reads a size argument.
+fn parse_size(text: &str) -> Result<u64, String> {
+    crate::input::parse_size(text)
+}
+
+/// How the paths give documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Each file is one document; directories are walked.
+    Documents,
+    /// JSON Lines streams of `{"id", "text"}` or `{"id", "path"}` records.
+    Jsonl,
+}
+
+/// When to draw a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressChoice {
+    /// Never.
+    Never,
+    /// For a long run, when standard error is a terminal and standard output is not.
+    Auto,
+    /// Whenever standard error is a terminal; output to the same terminal is written with
+    /// the bar lifted, so the two never mix.
+    Always,
+}
+
+/// What makes `report` or `release` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum FailOn {
+    /// A document needs review.
+    Review,
+    /// A document is not released in full: something is redacted or withheld, or it needs
+    /// review.
+    Redact,
 }
 
 /// Output formats of `declass parse`.
@@ -263,7 +328,7 @@ pub struct ParseArgs {
     /// Documents to read.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ParseFormat::Text)]
-    pub format: ParseFormat,
+    /// Output format [default: text; with `--input-format jsonl`, JSON Lines].
+    #[arg(long, value_enum)]
+    pub format: Option<ParseFormat>,
 }

@@ -2,7 +2,7 @@
 
 use super::args::{CheckArgs, CheckFormat, FmtArgs};
 use super::out::Output;
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, policy_files};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, policy_files, read_policy};
 use crate::input;
 use crate::render;
 
@@ -44,13 +44,13 @@ pub(crate) fn check(args: &CheckArgs) -> u8 {
     let mut checked = Vec::new();
     for file in files {
         let name = file.display().to_string();
-        match std::fs::read_to_string(&file) {
+        match read_policy(&file, input::DEFAULT_MAX_SIZE) {
             Ok(source) => {
                 let report = crate::check::check(&source, Some(&file));
                 checked.push(render::check::Checked { path: name, source, report });
             }
-            Err(e) => {
-                eprintln!("{name}: error: cannot read the policy: {}", input::lower_first(&e.to_string()));
+            Err(message) => {
+                eprintln!("{name}: error: cannot read the policy: {message}");
                 failed = true;
             }
         }
@@ -103,10 +103,10 @@ pub(crate) fn fmt(args: &FmtArgs) -> u8 {
     let mut out = Output::new();
     for file in files {
         let name = file.display().to_string();
-        let source = match std::fs::read_to_string(&file) {
+        let source = match read_policy(&file, input::DEFAULT_MAX_SIZE) {
             Ok(source) => source,
-            Err(e) => {
-                eprintln!("{name}: error: cannot read the policy: {}", input::lower_first(&e.to_string()));
+            Err(message) => {
+                eprintln!("{name}: error: cannot read the policy: {message}");
                 failed = true;
                 continue;
             }

@@ -3,21 +3,24 @@
 
 use super::args::{DiffArgs, DiffFormat};
 use super::out::Output;
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, as_of, expand_inputs, load_policy, read_document, threads, use_color};
+use super::{
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, as_of, load_policy, open_inputs, output_format, read_document, report_failure,
+    use_color,
+};
 use crate::engine;
-use crate::pipeline::{self, Flow};
 use crate::render;
 
 /// Runs `declass diff`.
 pub(crate) fn run(args: &DiffArgs) -> u8 {
-    let policy = match load_policy(args.policy.policy.as_deref()) {
+    let limit = args.input.max_input_size;
+    let policy = match load_policy(args.policy.policy.as_deref(), limit) {
         Ok(policy) => policy,
         Err(code) => return code,
     };
     let as_of = as_of(&args.policy);
     let plan = args.against.is_some() || args.against_date.is_some();
     let other = match &args.against {
-        Some(path) => match load_policy(Some(path)) {
+        Some(path) => match load_policy(Some(path), limit) {
             Ok(policy) => Some(policy),
             Err(code) => return code,
         },
@@ -25,9 +28,18 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
     };
     let other_policy = other.as_ref().unwrap_or(&policy);
     let other_date = args.against_date.unwrap_or(as_of);
-    let (inputs, mut failed) = expand_inputs(&args.input);
+    let (inputs, mut failed) = open_inputs(&args.input);
+    let format = match output_format(args.format, DiffFormat::Text, DiffFormat::Json, &inputs) {
+        Ok(format) => format,
+        Err(code) => return code,
+    };
+    let json = format == DiffFormat::Json;
+    if json && !plan {
+        eprintln!("error: JSON output is for the plan: give --against FILE or --against-date DATE");
+        return EXIT_ERROR;
+    }
+    let stream = inputs.stream;
     let style = crate::diff::DiffStyle { word: args.word, color: use_color(args.color) };
-    let json = args.format == DiffFormat::Json;
     let mut out = Output::new();
     let mut changed = false;
     let mut summary = crate::diff::PlanSummary::default();
@@ -37,54 +49,51 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
             policy.name, policy.version, other_policy.name, other_policy.version
         ));
     }
-    pipeline::run_ordered(
-        &inputs,
-        threads(&args.input),
-        true,
+    inputs.run(
         |_, input| {
             let name = input.display_name();
-            read_document(input).map(|doc| {
+            read_document(input, limit).map(|doc| {
                 let first = engine::evaluate(&doc, &policy, as_of);
                 if plan {
                     let second = engine::evaluate(&doc, other_policy, other_date);
-                    let change = crate::diff::compare(&name, &doc, &first, &second);
-                    let text = change.as_ref().map(|c| {
-                        if json {
-                            let mut line = serde_json::to_string(c).unwrap_or_default();
-                            line.push('\n');
-                            line
-                        } else {
-                            crate::diff::change_to_text(c)
-                        }
-                    });
-                    (text.unwrap_or_default(), change)
+                    let change = crate::diff::compare_all(&name, &doc, &first, &second);
+                    let text = if stream {
+                        render::record::stream_line(input.record_id(), "plan", &change)
+                    } else if !change.changes() {
+                        String::new()
+                    } else if json {
+                        render::record::line(&change)
+                    } else {
+                        crate::diff::change_to_text(&change)
+                    };
+                    (text, Some(change).filter(crate::diff::DocumentChange::changes))
                 } else {
                     let body = render::release::released_body(&doc, &first);
                     (crate::diff::text_diff(&name, &doc, &first, &body, style), None)
                 }
             })
         },
-        |_, result| match result {
+        |input, result| match result {
             Ok((text, change)) => {
                 if plan {
                     summary.add(change.as_ref());
+                    changed |= change.is_some();
+                } else {
+                    changed |= !text.is_empty();
                 }
-                changed |= !text.is_empty();
                 out.write(&text)
             }
-            Err(message) => {
-                eprintln!("{message}");
+            Err(failure) => {
                 summary.failed += 1;
-                failed = true;
-                Flow::Continue
+                let (flow, counts) = report_failure(&mut out, stream, json, input, &failure);
+                failed |= counts;
+                flow
             }
         },
     );
-    if plan {
+    if plan && !stream {
         if json {
-            let mut line = serde_json::to_string(&serde_json::json!({ "summary": &summary })).unwrap_or_default();
-            line.push('\n');
-            out.write(&line);
+            out.write(&render::record::line(&serde_json::json!({ "summary": &summary })));
         } else {
             out.write(&summary.to_text());
         }

@@ -21,10 +21,12 @@ use chrono::NaiveDate;
 use clap::Parser as _;
 
 use crate::input::{self, Input};
-use crate::pipeline;
+use crate::pipeline::{self, Flow, Progress};
 use crate::policy::{Policy, Severity};
 use crate::render;
-use args::{Cli, ColorChoice, Command, InputArgs, PolicyArgs};
+use crate::render::record::Failure;
+use args::{Cli, ColorChoice, Command, InputArgs, InputFormat, PolicyArgs, ProgressChoice};
+use out::Output;
 
 /// Exit status of a successful run.
 pub const EXIT_OK: u8 = 0;
@@ -46,36 +48,137 @@ pub fn run() -> ExitCode {
     })
 }
 
-/// Expands the input paths, reporting those that do not exist. Returns the inputs and
-/// whether any path failed.
-pub(crate) fn expand_inputs(args: &InputArgs) -> (Vec<Input>, bool) {
-    let (inputs, errors) = input::expand(&args.paths);
+/// The inputs of a run and how to work through them.
+pub(crate) struct Inputs {
+    /// The inputs, yielded as they are needed.
+    source: input::Source,
+    /// How many there are, when known before the run (not for streams).
+    total: Option<usize>,
+    threads: usize,
+    progress: Progress,
+    /// The limit on one input's size.
+    pub limit: u64,
+    /// Whether the inputs are stream records (`--input-format jsonl`).
+    pub stream: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+}
+
+impl Inputs {
+    /// The documents named, when they are files rather than stream records.
+    pub fn documents(&self) -> &[Input] {
+        match &self.source {
+            input::Source::Documents(inputs) => inputs.as_slice(),
+            input::Source::Stream(_) => &[],
+        }
+    }
+
+    /// Runs `work` on every input on the worker threads, handing results to `sink` in input
+    /// order (see [`pipeline::run_ordered`]).
+    pub fn run<T, W, S>(self, work: W, sink: S)
+    where
+        T: Send,
+        W: Fn(usize, &Input) -> T + Sync + Send,
+        S: FnMut(&Input, T) -> pipeline::Flow,
+    {
+        pipeline::run_ordered(self.source, self.total, self.threads, self.progress, work, sink);
+    }
+}
+
+/// The inputs the arguments name, reporting paths that do not exist. Returns the inputs
+/// and whether any path failed.
+pub(crate) fn open_inputs(args: &InputArgs) -> (Inputs, bool) {
+    let (expanded, errors) = input::expand(&args.paths);
     for error in &errors {
         eprintln!("{}: error: {}", error.path, error.message);
     }
+    let stream = args.input_format == InputFormat::Jsonl;
+    let (source, total) = if stream {
+        (input::Source::Stream(input::JsonLines::new(expanded, args.max_input_size)), None)
+    } else {
+        let total = expanded.len();
+        (input::Source::Documents(expanded.into_iter()), Some(total))
+    };
+    let cores = pipeline::default_threads();
+    let threads = if args.jobs == 0 { cores } else { args.jobs.min(4 * cores) };
+    let progress = match args.progress {
+        _ if args.quiet => Progress::Never,
+        ProgressChoice::Never => Progress::Never,
+        ProgressChoice::Auto => Progress::Auto,
+        ProgressChoice::Always => Progress::Always,
+    };
+    let inputs = Inputs { source, total, threads, progress, limit: args.max_input_size, stream, quiet: args.quiet };
     (inputs, !errors.is_empty())
 }
 
-pub(crate) fn threads(args: &InputArgs) -> usize {
-    args.jobs.unwrap_or_else(pipeline::default_threads)
+/// The output format: the one asked for, else `text`; with stream input JSON Lines only,
+/// so asking for `text` there is an error.
+pub(crate) fn output_format<F: Copy + PartialEq + clap::ValueEnum>(
+    asked: Option<F>,
+    text: F,
+    json: F,
+    inputs: &Inputs,
+) -> Result<F, u8> {
+    match asked {
+        Some(format) if inputs.stream && format == text => {
+            eprintln!("error: --input-format jsonl writes JSON Lines; drop --format text");
+            Err(EXIT_ERROR)
+        }
+        Some(format) => Ok(format),
+        None if inputs.stream => Ok(json),
+        None => Ok(text),
+    }
+}
+
+/// An input's bytes, or why they cannot be read.
+pub(crate) fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, Failure> {
+    input.read(limit).map_err(|message| Failure { input: input.display_name(), line: None, column: None, message })
+}
+
+/// The document in an input's bytes, or why there is none.
+pub(crate) fn parse_document(input: &Input, bytes: &[u8]) -> Result<crate::model::Document, Failure> {
+    crate::parse::parse_bytes(bytes).map_err(|e| {
+        let position = e.position();
+        let text = e.to_string();
+        let message = text.strip_prefix(&format!("{position}: ")).unwrap_or(&text).to_owned();
+        Failure { input: input.display_name(), line: Some(position.line), column: Some(position.col), message }
+    })
 }
 
 /// A document read and parsed, or why it could not be.
-pub(crate) fn read_document(input: &Input) -> Result<crate::model::Document, String> {
-    let bytes =
-        input.read().map_err(|e| format!("{}: error: {}", input.display_name(), input::lower_first(&e.to_string())))?;
-    crate::parse::parse_bytes(&bytes).map_err(|e| format!("{}:{e}", input.display_name()))
+pub(crate) fn read_document(input: &Input, limit: u64) -> Result<crate::model::Document, Failure> {
+    parse_document(input, &read_bytes(input, limit)?)
+}
+
+/// Reports an input that yielded no document: on standard error, and in JSON output as an
+/// error record. Returns whether to go on and whether the run counts as failed (a stream
+/// record's failure is in the stream's output and does not change the exit status).
+pub(crate) fn report_failure(
+    out: &mut Output,
+    inputs_stream: bool,
+    json: bool,
+    input: &Input,
+    failure: &Failure,
+) -> (Flow, bool) {
+    eprintln!("{}", failure.to_line());
+    if inputs_stream {
+        (out.write(&render::record::stream_error_line(input.record_id(), failure)), false)
+    } else if json {
+        (out.write(&render::record::error_line(failure)), true)
+    } else {
+        (Flow::Continue, true)
+    }
 }
 
 /// Loads the policy named on the command line, or the embedded default. Errors are printed
 /// as `path:line:col: error[code]: message` with the offending line.
-pub(crate) fn load_policy(path: Option<&std::path::Path>) -> Result<Policy, u8> {
+pub(crate) fn load_policy(path: Option<&std::path::Path>, limit: u64) -> Result<Policy, u8> {
     let Some(path) = path else { return Ok(Policy::embedded_default()) };
     let name = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_policy(path, limit) {
         Ok(text) => text,
-        Err(e) => {
-            eprintln!("{name}: error: cannot read the policy: {}", input::lower_first(&e.to_string()));
+        Err(message) => {
+            eprintln!("{name}: error: cannot read the policy: {message}");
             return Err(EXIT_ERROR);
         }
     };
@@ -98,6 +201,12 @@ pub(crate) fn load_policy(path: Option<&std::path::Path>) -> Result<Policy, u8> 
     }
 }
 
+/// A policy file's text, refused when larger than `limit` bytes or not UTF-8.
+pub(crate) fn read_policy(path: &std::path::Path, limit: u64) -> Result<String, String> {
+    let bytes = input::read_file(path, limit)?;
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_owned())
+}
+
 /// The date to decide as of: the one given, or today (the only place the clock is read).
 pub(crate) fn as_of(args: &PolicyArgs) -> NaiveDate {
     args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
@@ -108,13 +217,20 @@ pub(crate) fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            // `NO_COLOR` counts only when set to something (no-color.org).
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 
 /// Policy files named on the command line: files as given, `*.toml` in directories.
 pub(crate) fn policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, bool) {
-    let (inputs, failed) = expand_inputs(&InputArgs { paths: paths.to_vec(), jobs: None });
+    let (inputs, errors) = input::expand(paths);
+    for error in &errors {
+        eprintln!("{}: error: {}", error.path, error.message);
+    }
+    let failed = !errors.is_empty();
     let mut files: Vec<PathBuf> = Vec::new();
     for (input, given) in inputs.into_iter().map(|i| (i.clone(), i)) {
         if let Input::File(path) = input {

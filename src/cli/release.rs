@@ -5,10 +5,13 @@ use chrono::NaiveDate;
 use super::args::ReleaseArgs;
 use super::out::Output;
 use super::release_dir;
-use super::{EXIT_ERROR, EXIT_OK, as_of, expand_inputs, load_policy, threads};
+use super::report::fails_on;
+use super::{
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, as_of, load_policy, open_inputs, parse_document, read_bytes, report_failure,
+};
 use crate::engine;
-use crate::input::{self, Input};
-use crate::pipeline::{self, Flow};
+use crate::input::Input;
+use crate::pipeline::Flow;
 use crate::policy::Policy;
 use crate::render;
 
@@ -17,7 +20,7 @@ fn release_file_name(doc: &crate::model::Document, input: &Input, index: usize) 
     let from_id = doc.id.as_deref().and_then(render::release::sanitize_id);
     let from_input = match input {
         Input::File(path) => path.file_stem().and_then(|s| s.to_str()).and_then(render::release::sanitize_id),
-        Input::Stdin => None,
+        Input::Stdin | Input::Record(_) => None,
     };
     from_id.or(from_input).unwrap_or_else(|| format!("document-{}", index + 1))
 }
@@ -48,20 +51,38 @@ fn manifest_record<'a>(
     }
 }
 
+/// A stream record's release: the document's outcome and labels, and its release text.
+#[derive(serde::Serialize)]
+struct ReleaseJson<'a> {
+    path: &'a str,
+    document_id: Option<&'a str>,
+    outcome: &'static str,
+    labels: &'a [String],
+    text: &'a str,
+}
+
 /// Runs `declass release`.
 pub(crate) fn run(args: &ReleaseArgs) -> u8 {
-    let policy = match load_policy(args.policy.policy.as_deref()) {
+    let policy = match load_policy(args.policy.policy.as_deref(), args.input.max_input_size) {
         Ok(policy) => policy,
         Err(code) => return code,
     };
     let as_of = as_of(&args.policy);
-    let (inputs, mut failed) = expand_inputs(&args.input);
-    if args.out_dir.is_none() && inputs.len() > 1 {
-        eprintln!("error: {} documents to release: give `--out-dir DIR` to write one file per document", inputs.len());
+    let (inputs, mut failed) = open_inputs(&args.input);
+    let (stream, limit, quiet) = (inputs.stream, inputs.limit, inputs.quiet);
+    if stream && args.out_dir.is_some() {
+        eprintln!(
+            "error: --out-dir releases documents; with --input-format jsonl each record's release is in its output record"
+        );
+        return EXIT_ERROR;
+    }
+    let count = inputs.documents().len();
+    if args.out_dir.is_none() && count > 1 {
+        eprintln!("error: {count} documents to release: give `--out-dir DIR` to write one file per document");
         return EXIT_ERROR;
     }
     let mut dir = match &args.out_dir {
-        Some(dir) => match release_dir::ReleaseDir::open(dir, &inputs, args.force) {
+        Some(dir) => match release_dir::ReleaseDir::open(dir, inputs.documents(), args.force) {
             Ok(dir) => Some(dir),
             Err(message) => {
                 eprintln!("{message}");
@@ -73,24 +94,30 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
     let hash_inputs = dir.is_some();
     let mut out = Output::new();
     let mut number = 0usize;
-    pipeline::run_ordered(
-        &inputs,
-        threads(&args.input),
-        true,
+    let mut findings = false;
+    inputs.run(
         |position, input| {
-            let bytes = input.read().map_err(|e| {
-                (None, format!("{}: error: {}", input.display_name(), input::lower_first(&e.to_string())))
-            })?;
+            let bytes = read_bytes(input, limit).map_err(|failure| (None, failure))?;
             let hash = hash_inputs.then(|| release_dir::sha256(&bytes));
-            let doc = crate::parse::parse_bytes(&bytes)
-                .map_err(|e| (hash.clone(), format!("{}:{e}", input.display_name())))?;
+            let doc = parse_document(input, &bytes).map_err(|failure| (hash.clone(), failure))?;
             let decisions = engine::evaluate(&doc, &policy, as_of);
             // The stamp's document number is the input's position, known here already.
             let options = render::release::StampOptions {
                 case: args.case.clone(),
                 document_number: args.case.as_ref().map(|_| format!("{:05}", position + 1)),
             };
-            let text = render::release::release_text(&doc, &decisions, &policy, &options);
+            let mut text = render::release::release_text(&doc, &decisions, &policy, &options);
+            if stream {
+                let name = input.display_name();
+                let body = ReleaseJson {
+                    path: &name,
+                    document_id: doc.id.as_deref(),
+                    outcome: decisions.outcome.name(),
+                    labels: &decisions.labels,
+                    text: &text,
+                };
+                text = render::record::stream_line(input.record_id(), "release", &body);
+            }
             let text_hash = hash_inputs.then(|| release_dir::sha256(text.as_bytes()));
             Ok((hash, doc, decisions, text, text_hash))
         },
@@ -100,18 +127,20 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
             let name = input.display_name();
             let (hash, doc, decisions, text, text_hash) = match result {
                 Ok(found) => found,
-                Err((hash, message)) => {
-                    eprintln!("{message}");
-                    failed = true;
+                Err((hash, failure)) => {
                     if let Some(dir) = &mut dir {
+                        let message = failure.to_line();
                         let mut record = manifest_record(number, &name, &policy, as_of, args.case.as_deref(), None);
                         record.input_sha256 = hash;
                         record.error = Some(&message);
                         dir.record(&record);
                     }
-                    return Flow::Continue;
+                    let (flow, counts) = report_failure(&mut out, stream, false, input, &failure);
+                    failed |= counts;
+                    return flow;
                 }
             };
+            findings |= fails_on(args.fail_on, decisions.outcome);
             let Some(dir) = &mut dir else { return out.write(&text) };
             let file = dir.name_for(&release_file_name(&doc, input, number - 1));
             match dir.write(&file, &text) {
@@ -122,6 +151,9 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
                     record.output = Some(&file);
                     record.output_sha256 = text_hash;
                     dir.record(&record);
+                    if quiet {
+                        return Flow::Continue;
+                    }
                     out.write(&format!("{}  {}\n", path.display(), render::report::outcome_line(&decisions)))
                 }
                 Err(message) => {
@@ -144,5 +176,11 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
         eprintln!("{message}");
         return EXIT_ERROR;
     }
-    if failed { EXIT_ERROR } else { EXIT_OK }
+    if failed {
+        EXIT_ERROR
+    } else if findings {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }

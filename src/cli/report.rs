@@ -1,73 +1,91 @@
 //! `declass report`.
 
-use super::args::{ReportArgs, ReportFormat};
+use super::args::{FailOn, ReportArgs, ReportFormat};
 use super::out::Output;
-use super::{EXIT_ERROR, EXIT_OK, as_of, expand_inputs, load_policy, read_document, threads};
-use crate::engine::{self, Explain};
-use crate::pipeline::{self, Flow};
+use super::{
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, as_of, load_policy, open_inputs, output_format, read_document, report_failure,
+};
+use crate::engine::{self, DocumentOutcome, Explain};
 use crate::render;
+
+/// Whether a document with `outcome` makes a run with `--fail-on` exit 1.
+pub(crate) fn fails_on(fail_on: Option<FailOn>, outcome: DocumentOutcome) -> bool {
+    match fail_on {
+        None => false,
+        Some(FailOn::Review) => outcome == DocumentOutcome::Review,
+        Some(FailOn::Redact) => outcome != DocumentOutcome::ReleaseInFull,
+    }
+}
 
 /// Runs `declass report`.
 pub(crate) fn run(args: &ReportArgs) -> u8 {
-    let policy = match load_policy(args.policy.policy.as_deref()) {
+    let policy = match load_policy(args.policy.policy.as_deref(), args.input.max_input_size) {
         Ok(policy) => policy,
         Err(code) => return code,
     };
     let as_of = as_of(&args.policy);
-    let (inputs, mut failed) = expand_inputs(&args.input);
-    let json = matches!(args.format, ReportFormat::Json | ReportFormat::Jsonl);
+    let (inputs, mut failed) = open_inputs(&args.input);
+    let format = match output_format(args.format, ReportFormat::Text, ReportFormat::Json, &inputs) {
+        Ok(format) => format,
+        Err(code) => return code,
+    };
+    let json = matches!(format, ReportFormat::Json | ReportFormat::Jsonl);
+    let (stream, limit) = (inputs.stream, inputs.limit);
     let explain = if args.explain { Explain::Yes } else { Explain::No };
     let mut out = Output::new();
     let mut summary = render::report::Summary::default();
+    let mut findings = false;
     if !json {
         out.write(&render::report::text_header(&policy, as_of));
     }
-    pipeline::run_ordered(
-        &inputs,
-        threads(&args.input),
-        true,
+    inputs.run(
         |_, input| {
             let name = input.display_name();
-            read_document(input).map(|doc| {
+            read_document(input, limit).map(|doc| {
                 let decisions = engine::evaluate_with(&doc, &policy, as_of, explain);
-                let text = if json {
-                    let mut line = serde_json::to_string(&render::report::to_json(&name, &doc, &decisions, &policy))
-                        .unwrap_or_else(|e| format!("{{\"path\":{name:?},\"error\":{:?}}}", e.to_string()));
-                    line.push('\n');
-                    line
+                let text = if stream {
+                    let body = render::report::to_json(&name, &doc, &decisions, &policy);
+                    render::record::stream_line(input.record_id(), "report", &body)
+                } else if json {
+                    render::record::line(&render::report::to_json(&name, &doc, &decisions, &policy))
                 } else {
                     render::report::to_text(&name, &doc, &decisions)
                 };
                 (text, decisions)
             })
         },
-        |_, result| match result {
+        |input, result| match result {
             Ok((text, decisions)) => {
                 summary.add(&decisions);
+                findings |= fails_on(args.fail_on, decisions.outcome);
                 out.write(&text)
             }
-            Err(message) => {
-                eprintln!("{message}");
+            Err(failure) => {
                 summary.failed += 1;
-                failed = true;
-                Flow::Continue
+                let (flow, counts) = report_failure(&mut out, stream, json, input, &failure);
+                failed |= counts;
+                flow
             }
         },
     );
-    if json {
-        let body = render::report::SummaryJson {
+    // A stream has exactly one output record per input record: no summary.
+    if json && !stream {
+        out.write(&render::record::line(&render::report::SummaryJson {
             summary: render::report::SummaryBody {
                 as_of: as_of.to_string(),
                 policy: render::report::PolicyJson::of(&policy),
                 totals: &summary,
             },
-        };
-        let mut line = serde_json::to_string(&body).unwrap_or_default();
-        line.push('\n');
-        out.write(&line);
-    } else {
+        }));
+    } else if !json {
         out.write(&summary.to_text());
     }
     failed |= !out.finish();
-    if failed { EXIT_ERROR } else { EXIT_OK }
+    if failed {
+        EXIT_ERROR
+    } else if findings {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }

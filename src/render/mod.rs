@@ -3,5 +3,6 @@
 pub mod check;
 pub mod diagnostics;
 pub mod parsed;
+pub mod record;
 pub mod release;
 pub mod report;

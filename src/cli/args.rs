@@ -75,6 +75,42 @@ pub enum Command {
     Check(CheckArgs),
     /// Put policy files in a stable layout (key order, table order), keeping comments.
     Fmt(FmtArgs),
+    /// Policies built into declass: `declass policy show` prints the embedded default.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Shell completions on standard output.
+    ///
+    /// bash: `declass completions bash > ~/.local/share/bash-completion/completions/declass`;
+    /// zsh: into a directory on `$fpath` as `_declass`; fish:
+    /// `declass completions fish > ~/.config/fish/completions/declass.fish`.
+    Completions(CompletionsArgs),
+    /// The manual page (roff) on standard output: `declass man > declass.1`, then
+    /// `man ./declass.1`; `declass man report` gives the page of one command.
+    Man(ManArgs),
+}
+
+/// `declass man`.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// A command whose page to print (`report` gives `declass-report(1)`).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+/// `declass policy`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the embedded default policy, the one used without `--policy`; a start for
+    /// writing your own (`declass policy show > mine.toml`).
+    Show,
+}
+
+/// `declass completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Output formats of `declass check`.

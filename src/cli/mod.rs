@@ -8,6 +8,7 @@
 mod args;
 mod check;
 mod diff;
+mod meta;
 mod out;
 mod parse;
 mod release;
@@ -45,6 +46,9 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Check(args) => check::check(&args),
         Command::Fmt(args) => check::fmt(&args),
+        Command::Policy(args::PolicyCommand::Show) => meta::policy_show(),
+        Command::Completions(args) => meta::completions(args.shell),
+        Command::Man(args) => meta::man(args.command.as_deref()),
     })
 }
 

@@ -25,10 +25,15 @@ impl Output {
 
     /// Writes `text`; returns [`Flow::Stop`] once output is no longer possible.
     pub fn write(&mut self, text: &str) -> Flow {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// Writes `bytes` as they are; returns [`Flow::Stop`] once output is no longer possible.
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> Flow {
         if self.closed {
             return Flow::Stop;
         }
-        match self.out.write_all(text.as_bytes()) {
+        match self.out.write_all(bytes) {
             Ok(()) => Flow::Continue,
             Err(e) => {
                 self.fail(&e);

@@ -1,18 +1,26 @@
-//! Time against input size for the shapes that once made parsing quadratic: `cargo bench
-//! --bench linear`. For each shape, parse + evaluate at 1×, 2×, 4× and 8× a base size, with
-//! the time per megabyte; linear time keeps the last column flat.
+//! Time against input size for the shapes that once made a command quadratic, and for an
+//! ordinary long cable: `cargo bench --bench linear`. Each shape is made 100 KB, 1 MB and
+//! 10 MB long and put through what every command does (parse, decide, render the report
+//! and the release text); the table gives seconds and the ratio per 10× of size, which
+//! linear time keeps near 10 (the bench fails above 12).
 
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use declass::{engine, parse, policy::Policy};
+use declass::{engine, parse, policy::Policy, render};
 
 // The allocator of the `declass` binary, so that the figures are the command's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// A shape: its name, and the text of a given size.
+/// A shape: its name, and the text of it with `n` repetitions of its repeated part.
 type Shape = (&'static str, Box<dyn Fn(usize) -> String>);
+
+/// The sizes each shape is measured at.
+const SIZES: [usize; 3] = [100_000, 1_000_000, 10_000_000];
+
+/// The largest acceptable time ratio per 10× of size.
+const MAX_RATIO: f64 = 12.0;
 
 fn shapes() -> Vec<Shape> {
     vec![
@@ -50,26 +58,75 @@ fn shapes() -> Vec<Shape> {
             "a TAGS line continued by commas",
             Box::new(|n| format!("C O N F I D E N T I A L STATE 000001\n\n{}", "TAGS: PREL,\n".repeat(n))),
         ),
+        ("an ordinary long cable", Box::new(ordinary_cable)),
     ]
+}
+
+/// A cable as posts write them: header, subject, classifier line, then `n` numbered portions
+/// of several wrapped lines each, at mixed levels.
+fn ordinary_cable(n: usize) -> String {
+    let mut text = String::from(
+        "C O N F I D E N T I A L SECTION 01 OF 99 STATE 000001\n\nSIPDIS\n\nE.O. 12958: DECL: 03/10/2018\n\
+         TAGS: PREL, PGOV, ECON\nSUBJECT: A LONG REVIEW OF EVERYTHING\n\n\
+         Classified By: Deputy Chief of Mission A. Person, reasons 1.4 (b) and (d).\n\n",
+    );
+    for number in 1..=n {
+        let mark = ["C", "U", "SBU", "C//NF"][number % 4];
+        text += &format!(
+            "{number}. ({mark}) The delegation met the minister on the matter of the harbour\n\
+             works and the schedule of the commission, which the embassy has followed since\n\
+             the spring; officials said the next round would follow the budget debate.\n\n"
+        );
+    }
+    text
+}
+
+/// How many repetitions make `make`'s text about `bytes` long.
+fn repetitions_for(make: &dyn Fn(usize) -> String, bytes: usize) -> usize {
+    let base = make(0).len();
+    let per = (make(100).len() - base) / 100;
+    (bytes.saturating_sub(base) / per.max(1)).max(1)
+}
+
+/// Seconds to put `text` through every command's work, the best of `runs`.
+fn seconds(text: &str, policy: &Policy, as_of: NaiveDate, runs: usize) -> f64 {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let doc = parse::parse_str(text.to_owned()).expect("any text parses");
+            let decisions = engine::evaluate(&doc, policy, as_of);
+            let report = render::report::to_json("bench.txt", &doc, &decisions, policy);
+            let release = render::release::release_text(&doc, &decisions, policy, &Default::default());
+            std::hint::black_box((report, release));
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
 }
 
 fn main() {
     let policy = Policy::embedded_default();
     let as_of = NaiveDate::from_ymd_opt(2010, 1, 1).expect("date");
+    println!("{:<54} {:>9} {:>9} {:>9} {:>8} {:>8}", "shape", "100 KB", "1 MB", "10 MB", "×10", "×10");
+    let mut worst: f64 = 0.0;
     for (name, make) in shapes() {
-        println!("{name}");
-        for factor in [1, 2, 4, 8] {
-            let text = make(5000 * factor);
-            let mb = text.len() as f64 / 1e6;
-            let start = Instant::now();
-            let doc = parse::parse_str(text).expect("any text parses");
-            let decisions = engine::evaluate(&doc, &policy, as_of);
-            let secs = start.elapsed().as_secs_f64();
-            println!(
-                "  {factor}×: {mb:6.2} MB in {secs:6.3} s = {:7.3} s/MB ({} portions)",
-                secs / mb,
-                decisions.portions.len()
-            );
-        }
+        let times: Vec<f64> = SIZES
+            .iter()
+            .map(|&bytes| {
+                let text = make(repetitions_for(make.as_ref(), bytes));
+                let runs = if bytes > 1_000_000 { 3 } else { 5 };
+                seconds(&text, &policy, as_of, runs)
+            })
+            .collect();
+        let ratios = [times[1] / times[0], times[2] / times[1]];
+        worst = ratios.iter().copied().fold(worst, f64::max);
+        println!(
+            "{name:<54} {:>8.4}s {:>8.4}s {:>8.4}s {:>8.1} {:>8.1}",
+            times[0], times[1], times[2], ratios[0], ratios[1]
+        );
+    }
+    println!("worst ratio per 10× of size: {worst:.1} (linear: about 10; the limit is {MAX_RATIO})");
+    if worst > MAX_RATIO {
+        eprintln!("error: time grows faster than the input");
+        std::process::exit(1);
     }
 }

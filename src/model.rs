@@ -150,7 +150,8 @@ pub enum Control {
     Les,
     /// Proprietary information.
     Propin,
-    /// Sensitive compartmented information (`SCI`, `SI`, `TK`, `HCS`).
+    /// Sensitive compartmented information: the compartment as written (`SCI`, `SI`, `TK`,
+    /// `HCS`); its name, the one policies use, is `SCI` whatever the compartment.
     Sci(String),
     /// Restricted data (atomic energy).
     Rd,
@@ -163,7 +164,8 @@ pub enum Control {
 }
 
 impl Control {
-    /// The control's name without its country list: `NOFORN`, `REL TO`, `FGI`…
+    /// The control's name without its country list, the name policies use: `NOFORN`,
+    /// `REL TO`, `FGI`, `SCI` (for every compartment)…
     #[must_use]
     pub fn name(&self) -> &str {
         match self {
@@ -174,7 +176,8 @@ impl Control {
             Self::Fouo => "FOUO",
             Self::Les => "LES",
             Self::Propin => "PROPIN",
-            Self::Sci(name) | Self::Other(name) => name,
+            Self::Sci(_) => "SCI",
+            Self::Other(name) => name,
             Self::Rd => "RD",
             Self::Frd => "FRD",
             Self::Nato => "NATO",
@@ -205,6 +208,8 @@ impl fmt::Display for Control {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::RelTo(countries) => write!(f, "REL TO {}", countries.join(", ")),
+            // A mark shows the compartment as written: `(TS//SI)`.
+            Self::Sci(compartment) => f.write_str(compartment),
             other => f.write_str(other.name()),
         }
     }

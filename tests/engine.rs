@@ -313,3 +313,44 @@ fn controls_and_document_facts_are_conditions() {
     // Nine years old: too young for `age_min = 10`, so the default decides.
     assert_eq!(evaluate(&doc, &policy(text), date(2017, 3, 1)).portions[0].rules, ["defaults.no_match"]);
 }
+
+/// Bug: policies name the compartmented-information control `SCI` while the model named it
+/// after the compartment (`SI`), so `controls = ["SCI"]` never matched `(TS//SI)`.
+#[test]
+fn a_policy_naming_sci_matches_every_compartment() {
+    let text = "name = \"p\"\nversion = \"1\"\n[[rule]]\nid = \"sci\"\nwhen = { controls = [\"SCI\"] }\noutcome = \"withhold\"\n";
+    for compartment in ["SCI", "SI", "TK", "HCS"] {
+        let marking = Marking {
+            raw: format!("(TS//{compartment})"),
+            span: Span::default(),
+            value: MarkValue::Recognized { level: Level::Ts, controls: vec![Control::from_word(compartment)] },
+        };
+        assert_eq!(marking.controls()[0].to_string(), compartment, "a mark shows the compartment as written");
+        let doc = model(Some(Level::Ts), DeclKind::X, None, None, vec![(PortionKind::Paragraph, Some(marking))]);
+        let decisions = evaluate(&doc, &policy(text), date(2020, 1, 1));
+        assert_eq!(decisions.portions[0].rules, ["sci"], "(TS//{compartment}) is SCI");
+    }
+}
+
+/// Bug: the derived order of outcomes ranked review above deny-in-full, the opposite of what
+/// the engine decides; the order is now the engine's: a withheld portion outranks one that
+/// needs review, and the document's outcome is the greatest of its portions'.
+#[test]
+fn outcomes_are_ordered_as_the_engine_decides() {
+    use DocumentOutcome::{DenyInFull, ReleaseInFull, ReleaseInPart, Review};
+    assert!(ReleaseInFull < ReleaseInPart && ReleaseInPart < Review && Review < DenyInFull);
+    let text = "name = \"p\"\nversion = \"1\"\n\
+        [[rule]]\nid = \"hold\"\nwhen = { level = [\"S\"] }\noutcome = \"withhold\"\n\
+        [[rule]]\nid = \"ask\"\nwhen = { level = [\"C\"] }\noutcome = \"review\"\n";
+    let doc = model(
+        Some(Level::S),
+        DeclKind::X,
+        None,
+        None,
+        vec![(PortionKind::Paragraph, Some(mark(Level::C))), (PortionKind::Paragraph, Some(mark(Level::S)))],
+    );
+    let decisions = evaluate(&doc, &policy(text), date(2020, 1, 1));
+    let greatest = decisions.portions.iter().map(|p| p.document_outcome()).max();
+    assert_eq!(decisions.outcome, DenyInFull);
+    assert_eq!(greatest, Some(decisions.outcome));
+}

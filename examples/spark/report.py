@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import heapq
 import json
 import os
 import shlex
@@ -37,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -132,17 +134,24 @@ def position(data: bytes, at: int) -> tuple[int, int]:
     return before.count("\n") + 1, len(before) - line_start + 1
 
 
-def make_records(base: str, text_only: bool, files_seen, bytes_seen):
+def relative_id(base: str, uri: str) -> str:
+    """The id of a file: its path relative to the input directory."""
+    prefix = base + "/"
+    if not uri.startswith(prefix):
+        raise ValueError(f"{uri} is not under {base}")
+    return uri[len(prefix):]
+
+
+def make_records(base: str, text_only: bool, bytes_seen):
     """The function that turns a partition of `(path, content)` rows into JSON Lines records for declass.
 
-    It never raises: an exception in the iterator `RDD.pipe` feeds from kills its writer thread
-    without closing the pipe, and the task then waits on declass forever. A failure is passed on
-    as a marked record instead, and `finish` fails the task with its message.
+    It never raises: an exception in the iterator that `RDD.pipe` feeds from kills its writer
+    thread without closing the pipe, and the task then waits on declass forever. A failure is
+    passed on as a marked record instead, and `finish` fails the task with its message.
     """
-    prefix = base + "/"
 
     def record(uri: str, data: bytes) -> str:
-        rid = uri[len(prefix):] if uri.startswith(prefix) else uri
+        rid = relative_id(base, uri)
         try:
             return json.dumps({"id": rid, "text": data.decode("utf-8")})
         except UnicodeDecodeError as e:
@@ -152,10 +161,9 @@ def make_records(base: str, text_only: bool, files_seen, bytes_seen):
             info = {"kind": "not-utf8", "id": rid, "line": line, "column": column}
             return json.dumps({"id": MARK + json.dumps(info), "text": ""})
 
-    def records(items):
+    def records(rows):
         try:
-            for uri, data in items:
-                files_seen.add(1)
+            for uri, data in rows:
                 bytes_seen.add(len(data))
                 yield record(uri, bytes(data))
         except Exception as e:  # noqa: BLE001 - passed on to `finish`, which raises it in the task
@@ -189,6 +197,20 @@ def finish(line: str) -> tuple[str, tuple[str, str]]:
         record["error"]["input"] = rid
     kind = record["report"]["outcome"] if "report" in record else "error"
     return rid, (kind, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
+def listed_uri(uri: str) -> str:
+    """A path as `DataFrame.inputFiles` gives it (`file:///a%20b`) in the form of the `path`
+    column (`file:/a b`)."""
+    uri = urllib.parse.unquote(uri)
+    return "file:/" + uri[len("file:///"):] if uri.startswith("file:///") else uri
+
+
+def run_on_driver(command: list[str], env: dict[str, str], records: list[str]) -> list[str]:
+    """declass over a few records, on the driver."""
+    done = subprocess.run(command, input="".join(r + "\n" for r in records).encode("utf-8"), env=env,
+                          capture_output=True, check=True)
+    return done.stdout.decode("utf-8").splitlines()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -229,39 +251,48 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         base = fs.makeQualified(jvm_path).toString().rstrip("/")
 
-        partitions = args.partitions or sc.defaultParallelism
         reader = spark.read.format("binaryFile").option("recursiveFileLookup", "true")
         if args.glob not in ("", "*"):
             reader = reader.option("pathGlobFilter", args.glob)
-        files = reader.load(source).select("path", "content").rdd
+        frame = reader.load(source)
+        # Every file listed, by id: the scan below skips empty files, and each listed file
+        # must come out as exactly one record.
+        listed = {relative_id(base, listed_uri(uri)): listed_uri(uri) for uri in frame.inputFiles()}
+
+        partitions = args.partitions or sc.defaultParallelism
+        files = frame.select("path", "content").rdd
         # The source packs files into partitions by size plus a 4 MB "open cost" each: for
         # small cables, many more partitions than cores. Merge them (no shuffle).
         if files.getNumPartitions() > partitions:
             files = files.coalesce(partitions)
         tasks = files.getNumPartitions()
-        files_seen = sc.accumulator(0)
         bytes_seen = sc.accumulator(0)
         results = (
-            files.mapPartitions(make_records(base, args.text_only, files_seen, bytes_seen))
+            files.mapPartitions(make_records(base, args.text_only, bytes_seen))
             .pipe(shlex.join(command), env=env, checkCode=True)
             .map(finish)
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        count = results.count()
+        out_ids = results.keys().collect()
         mapped = time.monotonic()
 
-        if count != files_seen.value:
-            print(f"declass-spark: {files_seen.value} files in, {count} records out", file=sys.stderr)
+        # The files the scan skipped: empty ones, decided on the driver like any other.
+        missing = sorted(set(listed) - set(out_ids))
+        for rid in missing:
+            if fs.getFileStatus(sc._jvm.org.apache.hadoop.fs.Path(listed[rid])).getLen() != 0:
+                print(f"declass-spark: {rid} was listed but not read", file=sys.stderr)
+                return 1
+        extra = [finish(line) for line in run_on_driver(command, env, [json.dumps({"id": rid, "text": ""}) for rid in missing])]
+        count = len(out_ids) + len(extra)
+        if count != len(listed) or len(set(out_ids)) != len(out_ids) or not set(out_ids) <= set(listed):
+            print(f"declass-spark: {len(listed)} files listed, {count} records out", file=sys.stderr)
             return 1
+
         kinds: Counter[str] = Counter()
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
         try:
-            previous = None
-            for rid, (kind, line) in results.sortByKey(numPartitions=max(1, results.getNumPartitions())).toLocalIterator():
-                if rid == previous:
-                    print(f"declass-spark: two records for {rid!r}", file=sys.stderr)
-                    return 1
-                previous = rid
+            ordered = results.sortByKey(numPartitions=max(1, results.getNumPartitions())).toLocalIterator()
+            for _, (kind, line) in heapq.merge(ordered, extra, key=lambda item: item[0]):
                 kinds[kind] += 1
                 out.write(line + "\n")
         finally:

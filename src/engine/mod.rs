@@ -17,17 +17,19 @@ use crate::model::{Document, Level, MarkValue, Portion, Span};
 use crate::policy::{KindSelector, Outcome, Policy, Rule, Scope, Unmarked, When, sort_labels};
 pub use lapse::{Lapse, LapseDate};
 
-/// The outcome for a whole document.
+/// The outcome for a whole document, ordered from the least to the most withheld: the
+/// order is the one [`evaluate`] decides by (a withheld portion withholds the document even
+/// when another needs review), so the outcome of a document is the greatest of its portions'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DocumentOutcome {
     /// Nothing is redacted.
     ReleaseInFull,
     /// Some portions or spans are redacted.
     ReleaseInPart,
-    /// The document is withheld.
-    DenyInFull,
     /// A person must decide before anything is released.
     Review,
+    /// The document is withheld.
+    DenyInFull,
 }
 
 impl DocumentOutcome {
@@ -111,6 +113,18 @@ impl PortionDecision {
     #[must_use]
     pub fn redacts_anything(&self) -> bool {
         self.outcome != Outcome::Release || !self.spans.is_empty()
+    }
+
+    /// What this portion alone makes of its document; the document's outcome is the greatest
+    /// over its portions.
+    #[must_use]
+    pub fn document_outcome(&self) -> DocumentOutcome {
+        match self.outcome {
+            Outcome::Withhold => DocumentOutcome::DenyInFull,
+            Outcome::Review => DocumentOutcome::Review,
+            _ if self.redacts_anything() => DocumentOutcome::ReleaseInPart,
+            _ => DocumentOutcome::ReleaseInFull,
+        }
     }
 }
 
@@ -206,15 +220,8 @@ pub fn evaluate_with(doc: &Document, policy: &Policy, as_of: NaiveDate, explain:
         unclassified_document,
     };
     let portions: Vec<PortionDecision> = doc.portions.iter().map(|p| decide(&facts, p, explain)).collect();
-    let outcome = if portions.iter().any(|p| p.outcome == Outcome::Withhold) {
-        DocumentOutcome::DenyInFull
-    } else if portions.iter().any(|p| p.outcome == Outcome::Review) {
-        DocumentOutcome::Review
-    } else if portions.iter().any(PortionDecision::redacts_anything) {
-        DocumentOutcome::ReleaseInPart
-    } else {
-        DocumentOutcome::ReleaseInFull
-    };
+    let outcome =
+        portions.iter().map(PortionDecision::document_outcome).max().unwrap_or(DocumentOutcome::ReleaseInFull);
     let mut labels: Vec<String> = portions
         .iter()
         .filter(|p| p.outcome != Outcome::Release)

@@ -195,6 +195,11 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
     Ok(out)
 }
 
+/// At most this much gathered text goes to the grammar in one call: enough to pay for a
+/// call's fixed cost many times over, little enough that pest's token queue (tens of bytes
+/// per token) stays a few megabytes on a document of any size.
+const GATHER_LIMIT: usize = 1 << 18;
+
 /// The lines of the body, from `start` to the end of `source`.
 fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), String> {
     let body = source.get(start..).unwrap_or("");
@@ -217,13 +222,25 @@ fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), Stri
                 gathered.push('\n');
                 // A placeholder, filled from the grammar below.
                 out.push(Line { kind: LineKind::Text, span, in_header: false });
+                if gathered.len() >= GATHER_LIMIT {
+                    read_gathered(&gathered, &starts, source, out)?;
+                    gathered.clear();
+                    starts.clear();
+                }
             }
         }
     }
+    read_gathered(&gathered, &starts, source, out)
+}
+
+/// Reads the gathered lines with the grammar in one call and fills their placeholders in
+/// `out`; `starts` pairs each line's start in `gathered` with its index in `out`. Each
+/// gathered line is read on its own, so any cut between lines reads the same.
+fn read_gathered(gathered: &str, starts: &[(usize, usize)], source: &str, out: &mut [Line]) -> Result<(), String> {
     if starts.is_empty() {
         return Ok(());
     }
-    let mut pairs = DocumentParser::parse(Rule::candidates, &gathered).map_err(|e| e.to_string())?;
+    let mut pairs = DocumentParser::parse(Rule::candidates, gathered).map_err(|e| e.to_string())?;
     let lines = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
     let mut next = 0;
     for pair in lines.into_inner().filter(|p| p.as_rule() == Rule::body).flat_map(Pair::into_inner) {

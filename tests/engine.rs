@@ -350,7 +350,7 @@ fn outcomes_are_ordered_as_the_engine_decides() {
         vec![(PortionKind::Paragraph, Some(mark(Level::C))), (PortionKind::Paragraph, Some(mark(Level::S)))],
     );
     let decisions = evaluate(&doc, &policy(text), date(2020, 1, 1));
-    let greatest = decisions.portions.iter().map(|p| p.document_outcome()).max();
+    let greatest = decisions.portions.iter().map(declass::engine::PortionDecision::document_outcome).max();
     assert_eq!(decisions.outcome, DenyInFull);
     assert_eq!(greatest, Some(decisions.outcome));
 }

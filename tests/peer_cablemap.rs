@@ -202,10 +202,17 @@ fn classified_by_names() {
 
 /// Finds a corpus cable by its id (`raw/*/<ID>.txt`).
 fn cable(dir: &Path, id: &str) -> Option<declass::model::Document> {
+    declass::parse::parse_bytes(&std::fs::read(cable_file(dir, id)?).ok()?).ok()
+}
+
+/// The file of a corpus cable, in whichever source directory holds it.
+fn cable_file(dir: &Path, id: &str) -> Option<std::path::PathBuf> {
     let raw = dir.join("raw");
-    let found =
-        std::fs::read_dir(&raw).ok()?.flatten().map(|e| e.path().join(format!("{id}.txt"))).find(|p| p.is_file())?;
-    declass::parse::parse_bytes(&std::fs::read(found).ok()?).ok()
+    std::fs::read_dir(&raw).ok()?.flatten().map(|e| e.path().join(format!("{id}.txt"))).find(|p| p.is_file())
+}
+
+fn cable_file_exists(dir: &Path, id: &str) -> bool {
+    cable_file(dir, id).is_some()
 }
 
 /// The text of a corpus cable.
@@ -217,6 +224,7 @@ fn doc_text(dir: &Path, id: &str) -> String {
 fn whole_cables_in_the_corpus() {
     let Some(dir) = common::corpus_dir() else { return };
     let mut outcomes = Vec::new();
+    let mut absent = 0;
     for (file, field) in [
         ("tags_cables.json", "tags"),
         ("subject_cables.json", "subject"),
@@ -224,7 +232,16 @@ fn whole_cables_in_the_corpus() {
     ] {
         for case in cases(&dir, file) {
             let id = case["cable"].as_str().unwrap_or("");
-            let Some(doc) = cable(&dir, id) else { continue };
+            // Most of the peer's cases are about cables outside the shared corpus: those are
+            // counted apart. A cable that is in the corpus but does not parse is a failure.
+            if !cable_file_exists(&dir, id) {
+                absent += 1;
+                continue;
+            }
+            let Some(doc) = cable(&dir, id) else {
+                outcomes.push(Outcome { passed: false, category: None, line: format!("{id} {field}: does not parse") });
+                continue;
+            };
             let (expected, got) = match field {
                 "tags" => (strings(&case["expected"]).join(" "), doc.tags.join(" ")),
                 "subject" => {
@@ -260,5 +277,9 @@ fn whole_cables_in_the_corpus() {
             });
         }
     }
-    check("whole cables", &outcomes, 0.0);
+    println!("whole cables: {absent} case(s) name cables the shared corpus does not hold");
+    // 15 cases name cables of the corpus: fewer means the lookup broke, not that we improved.
+    assert!(outcomes.len() >= 15, "only {} whole-cable cases found their cable", outcomes.len());
+    // 9 of 15 today; every other case is explained above.
+    check("whole cables", &outcomes, 60.0);
 }

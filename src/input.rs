@@ -156,8 +156,8 @@ pub struct InputError {
 }
 
 /// Expands paths into inputs: files as given, directories walked, `-` as standard input.
-/// Problems (missing paths, unreadable directories, a second `-`) are returned alongside,
-/// so that the run can go on with the rest.
+/// Problems (unreadable directories, a second `-`) are returned alongside, so that the run
+/// can go on with the rest; a missing path is kept as an input that fails when read.
 #[must_use]
 pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
     let mut inputs = Vec::new();
@@ -178,11 +178,10 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
             let mut found = Vec::new();
             walk(path, &mut found, &mut errors);
             inputs.extend(found.into_iter().map(Input::File));
-        } else if path.exists() {
-            inputs.push(Input::File(path.clone()));
         } else {
-            errors
-                .push(InputError { path: path.display().to_string(), message: "no such file or directory".to_owned() });
+            // A path that does not exist is an input that fails to read, in its place: it gets
+            // its error record, its manifest line and its document number like any other.
+            inputs.push(Input::File(path.clone()));
         }
     }
     (inputs, errors)
@@ -416,12 +415,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn missing_paths_are_reported_and_the_rest_kept() {
-        let (inputs, errors) = expand(&[PathBuf::from("-"), PathBuf::from("/definitely/not/here"), PathBuf::from("-")]);
-        assert_eq!(inputs, vec![Input::Stdin]);
-        assert_eq!(errors.len(), 2);
-        assert_eq!(errors[0].message, "no such file or directory");
-        assert!(errors[1].message.contains("more than once"));
+    fn missing_paths_keep_their_place_and_a_second_stdin_is_refused() {
+        let missing = PathBuf::from("/definitely/not/here");
+        let (inputs, errors) = expand(&[PathBuf::from("-"), missing.clone(), PathBuf::from("-")]);
+        assert_eq!(inputs, vec![Input::Stdin, Input::File(missing)]);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("more than once"));
+        let Err(message) = inputs[1].read(DEFAULT_MAX_SIZE) else { panic!("a missing file cannot be read") };
+        assert_eq!(message, "no such file or directory");
     }
 
     #[test]

@@ -120,7 +120,7 @@ def preflight(command: list[str], env: dict[str, str]) -> None:
         sys.exit(f"declass-spark: `{command[0]}` is not on PATH; give the binary with --declass")
     try:
         done = subprocess.run(command, input=b"", env=env, capture_output=True, timeout=120)
-    except OSError as e:
+    except (OSError, subprocess.SubprocessError) as e:
         sys.exit(f"declass-spark: cannot run `{command[0]}`: {e}")
     if done.returncode != 0 or done.stdout.strip():
         message = done.stderr.decode("utf-8", "replace").strip()
@@ -208,6 +208,8 @@ def listed_uri(uri: str) -> str:
 
 def run_on_driver(command: list[str], env: dict[str, str], records: list[str]) -> list[str]:
     """declass over a few records, on the driver."""
+    if not records:
+        return []
     done = subprocess.run(command, input="".join(r + "\n" for r in records).encode("utf-8"), env=env,
                           capture_output=True, check=True)
     return done.stdout.decode("utf-8").splitlines()
@@ -304,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
 
     megabytes = bytes_seen.value / 1e6
     job = done - spark_ready
-    summary = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    summary = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())) or "none"
     print(
         f"declass-spark: {count} records ({summary}) from {megabytes:.1f} MB in {tasks} partitions, "
         f"--master {args.master}: map {mapped - spark_ready:.1f} s, map+sort+write {job:.1f} s "

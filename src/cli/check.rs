@@ -6,6 +6,24 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, policy_files, read_policy};
 use crate::input;
 use crate::render;
 
+/// The diagnostic codes as ranges of consecutive numbers: `P001–P022, P101–P109`.
+fn code_ranges() -> String {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for code in crate::policy::Code::ALL {
+        let Ok(number) = code.name().trim_start_matches('P').parse::<u32>() else { continue };
+        match ranges.last_mut() {
+            Some((_, last)) if *last + 1 == number => *last = number,
+            _ => ranges.push((number, number)),
+        }
+    }
+    let name = |n: u32| format!("P{n:03}");
+    ranges
+        .iter()
+        .map(|&(a, b)| if a == b { name(a) } else { format!("{}–{}", name(a), name(b)) })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn explain_codes(which: &str) -> u8 {
     let codes: Vec<crate::policy::Code> = if which.eq_ignore_ascii_case("all") {
         crate::policy::Code::ALL.to_vec()
@@ -13,7 +31,7 @@ fn explain_codes(which: &str) -> u8 {
         crate::policy::Code::ALL.iter().copied().filter(|c| c.name().eq_ignore_ascii_case(which)).collect()
     };
     if codes.is_empty() {
-        eprintln!("error: unknown diagnostic code `{which}`; codes are P001–P021 and P101–P108, or `all`");
+        eprintln!("error: unknown diagnostic code `{which}`; codes are {}, or `all`", code_ranges());
         return EXIT_ERROR;
     }
     let mut out = Output::new();

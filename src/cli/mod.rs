@@ -116,7 +116,7 @@ pub(crate) fn open_inputs(args: &InputArgs) -> (Inputs, bool) {
 }
 
 /// The output format: the one asked for, else `text`; with stream input JSON Lines only,
-/// so asking for `text` there is an error.
+/// so asking for another format there is an error.
 pub(crate) fn output_format<F: Copy + PartialEq + clap::ValueEnum>(
     asked: Option<F>,
     text: F,
@@ -124,8 +124,9 @@ pub(crate) fn output_format<F: Copy + PartialEq + clap::ValueEnum>(
     inputs: &Inputs,
 ) -> Result<F, u8> {
     match asked {
-        Some(format) if inputs.stream && format == text => {
-            eprintln!("error: --input-format jsonl writes JSON Lines; drop --format text");
+        Some(format) if inputs.stream && format != json => {
+            let name = format.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+            eprintln!("error: --input-format jsonl writes one JSON record per input record; drop --format {name}");
             Err(EXIT_ERROR)
         }
         Some(format) => Ok(format),

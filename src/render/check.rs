@@ -135,8 +135,12 @@ pub fn to_json(checked: &[Checked]) -> String {
             })
         })
         .collect();
-    let mut text =
-        serde_json::to_string_pretty(&json!({ "policies": policies, "summary": totals(checked) })).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&json!({
+        "schema_version": super::record::SCHEMA_VERSION,
+        "policies": policies,
+        "summary": totals(checked),
+    }))
+    .unwrap_or_default();
     text.push('\n');
     text
 }

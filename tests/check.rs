@@ -187,7 +187,7 @@ fn an_unreadable_policy_means_the_check_could_not_run() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "no-such-policy.toml: error: no such file or directory\nerror: no policy files (`*.toml`) found in `no-such-policy.toml`\n"
+        "no-such-policy.toml: error: cannot read the policy: no such file or directory\n"
     );
 }
 

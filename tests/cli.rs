@@ -156,7 +156,7 @@ struct ParsedError {
 
 #[test]
 fn parse_json_has_the_documented_keys() {
-    let output = declass(&["parse", "--format", "json", "examples/"]);
+    let output = declass(&["parse", "--format", "json", "examples/documents/"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 6, "one object per example document");
@@ -168,8 +168,9 @@ fn parse_json_has_the_documented_keys() {
     assert_eq!(paris.reasons, ["b", "d"]);
     assert_eq!(paris.paragraphs.len(), 5);
     assert!(paris.paragraphs.iter().all(|p| p.marking.as_ref().and_then(|m| m.level.as_deref()) == Some("C")));
-    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/08PARIS1234.txt"))
-        .expect("example");
+    let source =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/documents/08PARIS1234.txt"))
+            .expect("example");
     let first = &paris.paragraphs[0];
     assert!(source[first.span[0]..first.span[1]].starts_with("1. (C)"), "spans are byte offsets into the input");
 }
@@ -185,9 +186,10 @@ fn unreadable_inputs_are_reported_and_the_run_goes_on() {
     assert_eq!(code(&output), 2);
     assert_eq!(
         stderr(&output),
+        // In input order: a missing path fails in its place.
         format!(
-            "missing.txt: error: no such file or directory\n\
-             {latin1}:3:11: error: the file is not UTF-8 text (invalid byte sequence here); convert it first, e.g. with `iconv -f cp1252 -t utf-8`\n\
+            "{latin1}:3:11: error: the file is not UTF-8 text (invalid byte sequence here); convert it first, e.g. with `iconv -f cp1252 -t utf-8`\n\
+             missing.txt: error: no such file or directory\n\
              {binary}:2:1: error: the file is binary (NUL byte here), not a text document\n"
         )
     );
@@ -327,7 +329,7 @@ struct ReportSummary {
 
 #[test]
 fn report_json_has_the_documented_keys_and_a_summary() {
-    let output = declass(&["report", "--format", "json", "--explain", "--as-of", "2017-12-31", "examples/"]);
+    let output = declass(&["report", "--format", "json", "--explain", "--as-of", "2017-12-31", "examples/documents/"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let lines: Vec<&str> = stdout(&output).lines().map(|l| Box::leak(l.to_owned().into_boxed_str()) as &str).collect();
     let (last, docs) = lines.split_last().expect("lines");
@@ -367,7 +369,7 @@ fn release_writes_one_document_to_standard_output() {
     let output = declass(&["release", "--as-of", "2017-12-31", SEED_LIKE]);
     assert_eq!(code(&output), 0);
     assert_eq!(stdout(&output), golden("wrapped-seed-like", "release.txt"));
-    let several = declass(&["release", "examples/"]);
+    let several = declass(&["release", "examples/documents/"]);
     assert_eq!(code(&several), 2);
     assert_eq!(
         stderr(&several),
@@ -444,7 +446,7 @@ fn a_closed_pipe_is_not_an_error() {
     // Far more output than a pipe buffers, so the binary is still writing when the reader
     // goes away.
     let mut args = vec!["parse"];
-    args.extend(std::iter::repeat_n("examples/", 400));
+    args.extend(std::iter::repeat_n("examples/documents/", 400));
     let mut child = Command::new(env!("CARGO_BIN_EXE_declass"))
         .args(&args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -467,7 +469,7 @@ fn a_failed_write_is_an_error() {
         return;
     };
     let output = Command::new(env!("CARGO_BIN_EXE_declass"))
-        .args(["report", "examples/"])
+        .args(["report", "examples/documents/"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(full)
         .output()
@@ -570,7 +572,7 @@ fn release_writes_an_audit_manifest_and_never_overwrites_without_force() {
         &out_name,
         SEED_LIKE,
         &binary_name,
-        "examples/09STATE0789.txt",
+        "examples/documents/09STATE0789.txt",
     ];
     let output = declass(&args);
     assert_eq!(code(&output), 2, "an unreadable input is an error, the run goes on");

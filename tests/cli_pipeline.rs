@@ -70,13 +70,13 @@ fn every_writing_command_fails_on_a_full_disk() {
         return;
     }
     let commands: &[&[&str]] = &[
-        &["parse", "examples/"],
-        &["parse", "--format", "json", "examples/"],
-        &["report", "examples/"],
-        &["report", "--format", "json", "examples/"],
-        &["release", "examples/08PARIS1234.txt"],
-        &["diff", "--as-of", "2017-12-31", "examples/08PARIS1234.txt"],
-        &["diff", "--as-of", "2017-12-31", "--against-date", "2030-01-01", "--format", "json", "examples/"],
+        &["parse", "examples/documents/"],
+        &["parse", "--format", "json", "examples/documents/"],
+        &["report", "examples/documents/"],
+        &["report", "--format", "json", "examples/documents/"],
+        &["release", "examples/documents/08PARIS1234.txt"],
+        &["diff", "--as-of", "2017-12-31", "examples/documents/08PARIS1234.txt"],
+        &["diff", "--as-of", "2017-12-31", "--against-date", "2030-01-01", "--format", "json", "examples/documents/"],
         &["check", "policies/"],
         &["check", "--format", "json", "policies/"],
         &["check", "--explain", "all"],
@@ -100,10 +100,10 @@ fn every_writing_command_fails_on_a_full_disk() {
 /// (no panic, no thousands of threads); the output is the same whatever the count.
 #[test]
 fn worker_counts_are_clamped_and_change_no_output() {
-    let one = declass(&["report", "--format", "json", "-j", "1", "examples/"]);
+    let one = declass(&["report", "--format", "json", "-j", "1", "examples/documents/"]);
     assert_eq!(code(&one), 0, "{}", stderr(&one));
     for jobs in ["0", "2", "100000"] {
-        let many = declass(&["report", "--format", "json", "-j", jobs, "examples/"]);
+        let many = declass(&["report", "--format", "json", "-j", jobs, "examples/documents/"]);
         assert_eq!(code(&many), 0, "-j {jobs}: {}", stderr(&many));
         assert_eq!(stdout(&many), stdout(&one), "-j {jobs} prints what -j 1 prints");
     }
@@ -113,16 +113,22 @@ fn worker_counts_are_clamped_and_change_no_output() {
 /// read whole; a device that never ends (`/dev/zero`) is read only up to the limit.
 #[test]
 fn inputs_over_the_size_limit_are_refused() {
-    let small = declass(&["report", "--max-input-size", "1K", "examples/08PARIS1234.txt", "examples/85TEHRAN0101.txt"]);
+    let small = declass(&[
+        "report",
+        "--max-input-size",
+        "1K",
+        "examples/documents/08PARIS1234.txt",
+        "examples/documents/85TEHRAN0101.txt",
+    ]);
     assert_eq!(code(&small), 2);
     assert_eq!(
         stderr(&small),
-        "examples/08PARIS1234.txt: error: the input is larger than the limit of 1 KiB (raise it with --max-input-size)\n"
+        "examples/documents/08PARIS1234.txt: error: the input is larger than the limit of 1 KiB (raise it with --max-input-size)\n"
     );
     assert!(stdout(&small).contains("85TEHRAN0101"), "the run goes on with the inputs under the limit");
 
     if Path::new("/dev/zero").exists() {
-        let policy = declass(&["report", "--policy", "/dev/zero", "examples/"]);
+        let policy = declass(&["report", "--policy", "/dev/zero", "examples/documents/"]);
         assert_eq!(code(&policy), 2);
         assert!(
             stderr(&policy)
@@ -137,7 +143,7 @@ fn inputs_over_the_size_limit_are_refused() {
         assert!(stderr(&document).contains("<stdin>: error: the input is larger than the limit of 1 MiB"));
     }
 
-    let bad = declass(&["report", "--max-input-size", "12XB", "examples/"]);
+    let bad = declass(&["report", "--max-input-size", "12XB", "examples/documents/"]);
     assert_eq!(code(&bad), 2);
     assert!(stderr(&bad).contains("is not a size unit: use K, M, G (KiB, MiB, GiB) or KB, MB, GB"), "{}", stderr(&bad));
 }
@@ -152,10 +158,10 @@ fn fail_on_turns_findings_into_exit_1() {
     assert_eq!(code(&declass(&["report", "--fail-on", "review", needs_review])), 1);
     assert_eq!(code(&declass(&["release", "--fail-on", "review", needs_review])), 1);
 
-    let redacts = ["--as-of", "2017-12-31", "examples/08PARIS1234.txt"];
+    let redacts = ["--as-of", "2017-12-31", "examples/documents/08PARIS1234.txt"];
     assert_eq!(code(&declass(&[&["report", "--fail-on", "review"], &redacts[..]].concat())), 0);
     assert_eq!(code(&declass(&[&["report", "--fail-on", "redact"], &redacts[..]].concat())), 1);
-    let released = ["--as-of", "2030-01-01", "examples/85TEHRAN0101.txt"];
+    let released = ["--as-of", "2030-01-01", "examples/documents/85TEHRAN0101.txt"];
     assert_eq!(code(&declass(&[&["report", "--fail-on", "redact"], &released[..]].concat())), 0);
 }
 
@@ -164,13 +170,13 @@ fn fail_on_turns_findings_into_exit_1() {
 #[test]
 fn a_stream_gives_one_record_per_input_in_order() {
     let mut stream = String::new();
-    stream += &path_record("paris", Path::new("examples/08PARIS1234.txt"));
+    stream += &path_record("paris", Path::new("examples/documents/08PARIS1234.txt"));
     stream += &(serde_json::json!({"id": 7, "text": "UNCLASSIFIED\n\n1. (U) A short note.\n"}).to_string() + "\n");
     stream += "this line is not JSON\n";
-    stream += &path_record("missing", Path::new("examples/no-such-cable.txt"));
+    stream += &path_record("missing", Path::new("examples/documents/no-such-cable.txt"));
     stream += &(serde_json::json!({"id": "extra", "text": "x", "colour": "red"}).to_string() + "\n");
     stream += &(serde_json::json!({"id": "binary", "text": "UNCLASSIFIED\n\u{0}\u{1}\u{2}"}).to_string() + "\n");
-    stream += &path_record("lima", Path::new("examples/07LIMA0456.txt"));
+    stream += &path_record("lima", Path::new("examples/documents/07LIMA0456.txt"));
 
     for (command, key) in [("parse", "parse"), ("report", "report"), ("release", "release"), ("diff", "plan")] {
         // Parsing needs no date; the other commands decide as of one; the plan compares two.
@@ -207,7 +213,7 @@ fn a_stream_gives_one_record_per_input_in_order() {
     // A record's report is the report of the same file given as a path.
     let streamed =
         declass_with_stdin(&["report", "--input-format", "jsonl", "--as-of", "2017-12-31", "-"], stream.as_bytes());
-    let plain = declass(&["report", "--format", "json", "--as-of", "2017-12-31", "examples/08PARIS1234.txt"]);
+    let plain = declass(&["report", "--format", "json", "--as-of", "2017-12-31", "examples/documents/08PARIS1234.txt"]);
     let mut plain_record = json_lines(&stdout(&plain)).remove(0);
     let streamed_record = json_lines(&stdout(&streamed)).remove(0);
     plain_record.as_object_mut().expect("an object").remove("schema_version");
@@ -216,7 +222,7 @@ fn a_stream_gives_one_record_per_input_in_order() {
     let release =
         declass_with_stdin(&["release", "--input-format", "jsonl", "--as-of", "2017-12-31", "-"], stream.as_bytes());
     let text = &json_lines(&stdout(&release))[0]["release"]["text"];
-    let direct = declass(&["release", "--as-of", "2017-12-31", "examples/08PARIS1234.txt"]);
+    let direct = declass(&["release", "--as-of", "2017-12-31", "examples/documents/08PARIS1234.txt"]);
     assert_eq!(text.as_str(), Some(stdout(&direct).as_str()), "the release record holds the release text");
 }
 

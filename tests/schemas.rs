@@ -95,7 +95,7 @@ fn documents() -> Vec<String> {
         .map(|p| p.strip_prefix(root()).expect("inside the package").to_string_lossy().into_owned())
         .collect();
     paths.sort();
-    paths.push("examples/".to_owned());
+    paths.push("examples/documents/".to_owned());
     paths.push("tests/no-such-document.txt".to_owned());
     paths
 }
@@ -198,7 +198,8 @@ fn stream_records_validate() {
 fn the_schemas_reject_wrong_records() {
     let registry = registry();
     let report = validator(&registry, "report.json");
-    let text = declass(&["report", "--format", "json", "--as-of", "2017-12-31", "examples/08PARIS1234.txt"], None);
+    let text =
+        declass(&["report", "--format", "json", "--as-of", "2017-12-31", "examples/documents/08PARIS1234.txt"], None);
     let good: Value = serde_json::from_str(text.lines().next().expect("a record")).expect("JSON");
     assert!(report.is_valid(&good), "the real record is valid");
     let mut wrong = Vec::new();

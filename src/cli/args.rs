@@ -13,11 +13,13 @@ Exit status:
   2  error: an input or policy could not be read or parsed
 
 Examples:
-  declass report examples/                      dry run with the embedded default policy
-  declass report --as-of 2030-01-01 cables/     as of another date
-  declass release --out-dir out/ cables/        release-ready text, one file per document
+  declass report examples/documents/             dry run with the embedded default policy
+  declass report --as-of 2030-01-01 cables/       as of another date
+  declass release --out-dir out/ cables/          release-ready text, one file per document
   declass diff --as-of 2017-12-31 --against-date 2018-02-15 cables/
-  declass check policies/                       validate policies and run their tests";
+  declass check policies/                         validate policies and run their tests
+  find cables -name '*.txt' | jq -Rc '{id: ., path: .}' | declass report --input-format jsonl -
+                                                  one JSON record per input record, in order";
 
 /// Declassification and redaction policy engine for classified-marked documents.
 #[derive(Debug, Parser)]

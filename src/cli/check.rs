@@ -2,7 +2,7 @@
 
 use super::args::{CheckArgs, CheckFormat, FmtArgs};
 use super::out::Output;
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, policy_files, read_policy};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_status, policy_files, read_policy};
 use crate::input;
 use crate::render;
 
@@ -105,13 +105,7 @@ pub(crate) fn check(args: &CheckArgs) -> u8 {
         }
     }
     failed |= !out.finish();
-    if failed {
-        EXIT_ERROR
-    } else if findings {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    exit_status(failed, findings)
 }
 
 /// Runs `declass fmt`.

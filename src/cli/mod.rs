@@ -35,6 +35,17 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status when something could not be done.
 pub const EXIT_ERROR: u8 = 2;
+/// The exit status of a run: an error outranks findings.
+pub(crate) const fn exit_status(failed: bool, findings: bool) -> u8 {
+    if failed {
+        EXIT_ERROR
+    } else if findings {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
 /// Parses the arguments and runs the command.
 #[must_use]
 pub fn run() -> ExitCode {

@@ -6,9 +6,7 @@ use super::args::ReleaseArgs;
 use super::out::Output;
 use super::release_dir;
 use super::report::fails_on;
-use super::{
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, as_of, load_policy, open_inputs, parse_document, read_bytes, report_failure,
-};
+use super::{EXIT_ERROR, as_of, exit_status, load_policy, open_inputs, parse_document, read_bytes, report_failure};
 use crate::engine;
 use crate::input::Input;
 use crate::pipeline::Flow;
@@ -176,11 +174,5 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
         eprintln!("{message}");
         return EXIT_ERROR;
     }
-    if failed {
-        EXIT_ERROR
-    } else if findings {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    exit_status(failed, findings)
 }

@@ -2,9 +2,7 @@
 
 use super::args::{FailOn, ReportArgs, ReportFormat};
 use super::out::Output;
-use super::{
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, as_of, load_policy, open_inputs, output_format, read_document, report_failure,
-};
+use super::{as_of, exit_status, load_policy, open_inputs, output_format, read_document, report_failure};
 use crate::engine::{self, DocumentOutcome, Explain};
 use crate::render;
 
@@ -81,11 +79,5 @@ pub(crate) fn run(args: &ReportArgs) -> u8 {
         out.write(&summary.to_text());
     }
     failed |= !out.finish();
-    if failed {
-        EXIT_ERROR
-    } else if findings {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    exit_status(failed, findings)
 }

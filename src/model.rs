@@ -393,6 +393,17 @@ pub struct Portion {
     pub embedded: Vec<Marking>,
 }
 
+impl Portion {
+    /// The portion as reports name it: `paragraph 3`, `subparagraph A`, `subject`.
+    #[must_use]
+    pub fn name(&self) -> String {
+        match (&self.number, self.kind) {
+            (Some(n), PortionKind::Paragraph | PortionKind::Subparagraph) => format!("{} {n}", self.kind),
+            _ => self.kind.name().to_owned(),
+        }
+    }
+}
+
 /// The publisher's preamble table, kept apart from the document's own marking.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Preamble {

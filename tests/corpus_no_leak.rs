@@ -15,93 +15,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use common::independent::{Independent, MIRROR, classified_leaks, independent, reader_lapsed, words};
 use declass::engine;
 use declass::model::{Document, PortionKind};
 use declass::policy::Policy;
 use declass::render::release::{StampOptions, release_text};
 use rayon::prelude::*;
-use serde::Deserialize;
-
-/// One cable as the independent reader saw it.
-#[derive(Debug, Deserialize)]
-struct Independent {
-    id: String,
-    created: Option<String>,
-    banner_level: Option<String>,
-    decl: IndependentDecl,
-    paragraphs: Vec<IndependentParagraph>,
-}
-
-#[derive(Debug, Deserialize)]
-struct IndependentDecl {
-    kind: String,
-    date: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct IndependentParagraph {
-    number: String,
-    level: Option<String>,
-    first_words: Option<String>,
-}
-
-/// The mirror's cables, which the independent reader read.
-const MIRROR: &str = "raw/avilaroman-wikileaks-mirror";
-
-/// Cables where the independent reader is wrong about a paragraph (cable, paragraph, why); a
-/// leak counted there is not one.
-const READER_WRONG: &[(&str, &str, &str)] = &[
-    ("01VATICAN1261", "3", "the reader misses `E.0. 12958: DECL: 03/05/11` (a zero for the O): lapsed in 2011"),
-    ("01VATICAN1261", "4", "the reader misses `E.0. 12958: DECL: 03/05/11` (a zero for the O): lapsed in 2011"),
-    ("01VATICAN1261", "5", "the reader misses `E.0. 12958: DECL: 03/05/11` (a zero for the O): lapsed in 2011"),
-];
-
-fn independent(dir: &Path) -> Vec<Independent> {
-    let path = dir.join("expected/independent/cables.jsonl");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("independent lines are JSON objects"))
-        .collect()
-}
-
-/// Lower-case words joined by single spaces, as the leak check compares text.
-fn words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_word = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = if c == '\u{2019}' { '\'' } else { c };
-        if c.is_ascii_alphanumeric() || c == '\'' {
-            if !in_word && !out.is_empty() {
-                out.push(' ');
-            }
-            out.push(c);
-            in_word = true;
-        } else {
-            in_word = false;
-        }
-    }
-    out
-}
-
-fn count(haystack: &str, needle: &str) -> usize {
-    haystack.matches(needle).count()
-}
-
-fn date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
-}
-
-/// Whether the independent reader's instruction has lapsed as of `as_of` (so that a released
-/// classified paragraph is no leak): an explicit date on or before it, or 25 years after the
-/// origin year for the other kinds. `N/A` cables are skipped by the caller.
-fn reader_lapsed(cable: &Independent, as_of: NaiveDate) -> bool {
-    use chrono::Datelike as _;
-    match (cable.decl.kind.as_str(), cable.decl.date.as_deref().and_then(date)) {
-        ("date", Some(decl)) => decl <= as_of,
-        _ => cable.created.as_deref().and_then(date).is_some_and(|c| c.year() + 25 < as_of.year()),
-    }
-}
 
 fn release(doc: &Document, policy: &Policy, as_of: NaiveDate) -> String {
     let decisions = engine::evaluate(doc, policy, as_of);
@@ -118,26 +37,7 @@ fn leaks_as_of(dir: &Path, cables: &[Independent], as_of: NaiveDate) -> (usize, 
             let source = String::from_utf8_lossy(&bytes);
             let doc = declass::parse::parse_bytes(&bytes).ok()?;
             let out = words(&release(&doc, &policy, as_of));
-            let src = words(&source);
-            let mut checked = 0;
-            let mut leaks = Vec::new();
-            for p in &cable.paragraphs {
-                let level = p.level.as_deref().or(cable.banner_level.as_deref());
-                if !matches!(level, Some("C" | "S" | "TS")) {
-                    continue;
-                }
-                let first = words(p.first_words.as_deref().unwrap_or(""));
-                if first.split(' ').count() < 6 {
-                    continue;
-                }
-                if READER_WRONG.iter().any(|(id, number, _)| *id == cable.id && *number == p.number) {
-                    continue;
-                }
-                checked += 1;
-                if out.contains(&first) && count(&out, &first) >= count(&src, &first) {
-                    leaks.push(format!("{} ¶{} `{}`", cable.id, p.number, p.first_words.as_deref().unwrap_or("")));
-                }
-            }
+            let (checked, leaks) = classified_leaks(cable, &out, &words(&source));
             Some((checked, leaks))
         })
         .collect();

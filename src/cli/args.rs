@@ -16,6 +16,7 @@ Examples:
   declass report examples/documents/             dry run with the embedded default policy
   declass report --as-of 2030-01-01 cables/       as of another date
   declass release --out-dir out/ cables/          release-ready text, one file per document
+  declass review --out-dir review/ cables/        HTML pages: original beside release
   declass diff --as-of 2017-12-31 --against-date 2018-02-15 cables/
   declass check policies/                         validate policies and run their tests
   find cables -name '*.txt' | jq -Rc '{id: ., path: .}' | declass report --input-format jsonl -
@@ -57,6 +58,19 @@ pub enum Command {
     /// withdrawal notice. One input without `--out-dir` is written to standard output; with
     /// `--out-dir`, one file per document, named from its sanitised id, written atomically.
     Release(ReleaseArgs),
+    /// A reviewer's view: HTML pages with each document's original beside its release.
+    ///
+    /// Portion by portion, the original on the left and what the release shows on the
+    /// right, each portion shaded and labelled by its decision (release, redact, review,
+    /// withhold) with its mark, labels and deciding rules; hovering or focusing a portion
+    /// shows why (the rules' descriptions, the declassification clause, notes, and with
+    /// `--explain` why each other rule did not fire). `n`/`p` move between redactions. A
+    /// summary shows documents by outcome, portions by rule, when classified portions lapse
+    /// by year, and a sortable table of the documents. Pages are self-contained (no network)
+    /// and printable, and carry the highest classification of what they show at top and
+    /// bottom. `--html FILE` writes one page; `--out-dir DIR` writes `index.html` and one page
+    /// per document, for large sets.
+    Review(ReviewArgs),
     /// Show what changes: original against released text, or two policies or dates.
     ///
     /// Without `--against`/`--against-date`: a unified diff of each document's original
@@ -183,6 +197,32 @@ pub struct ReleaseArgs {
     /// (`redact`): for CI jobs.
     #[arg(long, value_enum, value_name = "WHAT")]
     pub fail_on: Option<FailOn>,
+}
+
+/// `declass review`.
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("output").required(true).args(["html", "out_dir"]))]
+pub struct ReviewArgs {
+    /// Documents to review.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Policy and date.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Write one self-contained page with the summary and every document (`-`: standard
+    /// output).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write `index.html` (the summary) and one page per document into this directory
+    /// (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Replace files an earlier review left (the `--html` file, or pages in `--out-dir`).
+    #[arg(long)]
+    pub force: bool,
+    /// Also say, per portion, why each other rule did not fire.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// When to colour output.

@@ -137,7 +137,7 @@ pub(crate) fn fmt(args: &FmtArgs) -> u8 {
         unformatted = true;
         if args.check {
             out.write(&format!("{name}: not formatted\n"));
-        } else if let Err(e) = super::release_dir::write_atomically(&file, formatted.as_bytes()) {
+        } else if let Err(e) = super::out_dir::write_atomically(&file, formatted.as_bytes()) {
             eprintln!("{name}: error: cannot write: {}", input::lower_first(&e.to_string()));
             failed = true;
         } else {

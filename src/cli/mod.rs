@@ -10,10 +10,11 @@ mod check;
 mod diff;
 mod meta;
 mod out;
+mod out_dir;
 mod parse;
 mod release;
-mod release_dir;
 mod report;
+mod review;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +55,7 @@ pub fn run() -> ExitCode {
         Command::Parse(args) => parse::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Release(args) => release::run(&args),
+        Command::Review(args) => review::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Check(args) => check::check(&args),
         Command::Fmt(args) => check::fmt(&args),

@@ -4,24 +4,13 @@ use chrono::NaiveDate;
 
 use super::args::ReleaseArgs;
 use super::out::Output;
-use super::release_dir;
+use super::out_dir;
 use super::report::fails_on;
 use super::{EXIT_ERROR, as_of, exit_status, load_policy, open_inputs, parse_document, read_bytes, report_failure};
 use crate::engine;
-use crate::input::Input;
 use crate::pipeline::Flow;
 use crate::policy::Policy;
 use crate::render;
-
-/// A file name for a document's release: its sanitised id, else its input's stem.
-fn release_file_name(doc: &crate::model::Document, input: &Input, index: usize) -> String {
-    let from_id = doc.id.as_deref().and_then(render::release::sanitize_id);
-    let from_input = match input {
-        Input::File(path) => path.file_stem().and_then(|s| s.to_str()).and_then(render::release::sanitize_id),
-        Input::Stdin | Input::Record(_) => None,
-    };
-    from_id.or(from_input).unwrap_or_else(|| format!("document-{}", index + 1))
-}
 
 /// A manifest record of input `number` with what every record says.
 fn manifest_record<'a>(
@@ -31,9 +20,9 @@ fn manifest_record<'a>(
     as_of: NaiveDate,
     case: Option<&'a str>,
     decisions: Option<&'a engine::Decisions>,
-) -> release_dir::ManifestRecord<'a> {
-    release_dir::ManifestRecord {
-        schema_version: release_dir::MANIFEST_VERSION,
+) -> out_dir::ManifestRecord<'a> {
+    out_dir::ManifestRecord {
+        schema_version: out_dir::MANIFEST_VERSION,
         number,
         input,
         input_sha256: None,
@@ -41,7 +30,7 @@ fn manifest_record<'a>(
         output_sha256: None,
         outcome: decisions.map(|d| d.outcome.name()),
         labels: decisions.map_or(&[][..], |d| &d.labels),
-        policy: release_dir::ManifestPolicy { name: &policy.name, version: &policy.version, sha256: &policy.sha256 },
+        policy: out_dir::ManifestPolicy { name: &policy.name, version: &policy.version, sha256: &policy.sha256 },
         as_of: as_of.to_string(),
         declass_version: env!("CARGO_PKG_VERSION"),
         case,
@@ -80,7 +69,7 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
         return EXIT_ERROR;
     }
     let mut dir = match &args.out_dir {
-        Some(dir) => match release_dir::ReleaseDir::open(dir, inputs.documents(), args.force) {
+        Some(dir) => match out_dir::OutputDir::open(dir, inputs.documents(), args.force, out_dir::RELEASE_INDEX) {
             Ok(dir) => Some(dir),
             Err(message) => {
                 eprintln!("{message}");
@@ -90,13 +79,14 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
         None => None,
     };
     let hash_inputs = dir.is_some();
+    let mut manifest = Vec::new();
     let mut out = Output::new();
     let mut number = 0usize;
     let mut findings = false;
     inputs.run(
         |position, input| {
             let bytes = read_bytes(input, limit).map_err(|failure| (None, failure))?;
-            let hash = hash_inputs.then(|| release_dir::sha256(&bytes));
+            let hash = hash_inputs.then(|| out_dir::sha256(&bytes));
             let doc = parse_document(input, &bytes).map_err(|failure| (hash.clone(), failure))?;
             let decisions = engine::evaluate(&doc, &policy, as_of);
             // The stamp's document number is the input's position, known here already.
@@ -116,7 +106,7 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
                 };
                 text = render::record::stream_line(input.record_id(), "release", &body);
             }
-            let text_hash = hash_inputs.then(|| release_dir::sha256(text.as_bytes()));
+            let text_hash = hash_inputs.then(|| out_dir::sha256(text.as_bytes()));
             Ok((hash, doc, decisions, text, text_hash))
         },
         |input, result| {
@@ -126,12 +116,12 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
             let (hash, doc, decisions, text, text_hash) = match result {
                 Ok(found) => found,
                 Err((hash, failure)) => {
-                    if let Some(dir) = &mut dir {
+                    if dir.is_some() {
                         let message = failure.to_line();
                         let mut record = manifest_record(number, &name, &policy, as_of, args.case.as_deref(), None);
                         record.input_sha256 = hash;
                         record.error = Some(&message);
-                        dir.record(&record);
+                        out_dir::push_record(&mut manifest, &record);
                     }
                     let (flow, counts) = report_failure(&mut out, stream, false, input, &failure);
                     failed |= counts;
@@ -140,7 +130,7 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
             };
             findings |= fails_on(args.fail_on, decisions.outcome);
             let Some(dir) = &mut dir else { return out.write(&text) };
-            let file = dir.name_for(&release_file_name(&doc, input, number - 1));
+            let file = dir.name_for(&out_dir::file_base(&doc, input, number - 1), "txt");
             match dir.write(&file, &text) {
                 Ok(path) => {
                     let mut record =
@@ -148,7 +138,7 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
                     record.input_sha256 = hash;
                     record.output = Some(&file);
                     record.output_sha256 = text_hash;
-                    dir.record(&record);
+                    out_dir::push_record(&mut manifest, &record);
                     if quiet {
                         return Flow::Continue;
                     }
@@ -161,7 +151,7 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
                         manifest_record(number, &name, &policy, as_of, args.case.as_deref(), Some(&decisions));
                     record.input_sha256 = hash;
                     record.error = Some(&message);
-                    dir.record(&record);
+                    out_dir::push_record(&mut manifest, &record);
                     Flow::Continue
                 }
             }
@@ -169,7 +159,7 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
     );
     failed |= !out.finish();
     if let Some(dir) = dir
-        && let Err(message) = dir.finish()
+        && let Err(message) = dir.finish(&manifest)
     {
         eprintln!("{message}");
         return EXIT_ERROR;

@@ -106,6 +106,8 @@ pub struct PortionDecision {
     pub lapsed: bool,
     /// Whether that instruction calls for review.
     pub needs_review: bool,
+    /// When that instruction lapses.
+    pub lapses: LapseDate,
 }
 
 impl PortionDecision {
@@ -376,6 +378,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
         why_not,
         lapsed,
         needs_review,
+        lapses: scope.lapse.date,
     }
 }
 

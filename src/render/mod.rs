@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod html;
 pub mod parsed;
 pub mod record;
 pub mod release;

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::{Decisions, DocumentOutcome};
+use crate::engine::{Decisions, DocumentOutcome, PortionDecision};
 use crate::model::{Document, Portion, PortionKind, is_blank};
 use crate::policy::{Outcome, Policy};
 
@@ -131,25 +131,41 @@ pub fn released_body(doc: &Document, decisions: &Decisions) -> String {
             continue;
         }
         push_between(&mut out, &source[at..span.start]);
-        if decision.outcome == Outcome::Release {
-            let mut from = span.start;
-            for cut in &decision.spans {
-                let cut_span = cut.span;
-                if cut_span.start < from || cut_span.end > span.end {
-                    continue;
-                }
-                out.push_str(&source[from..cut_span.start]);
-                let _ = write!(out, "[{}]", placeholder_labels(&cut.labels));
-                from = cut_span.end;
-            }
-            out.push_str(&source[from..span.end]);
-        } else {
-            out.push_str(&placeholder(portion, &decision.labels));
-        }
+        push_released_portion(&mut out, doc, portion, decision);
         at = span.end;
     }
     push_between(&mut out, &source[at..]);
     out
+}
+
+/// What the release shows of one portion: its text with its redacted spans replaced by their
+/// labels when it is released, its placeholder when it is not. Only the portion's own bytes
+/// are read.
+#[must_use]
+pub fn released_portion(doc: &Document, portion: &Portion, decision: &PortionDecision) -> String {
+    let mut out = String::new();
+    push_released_portion(&mut out, doc, portion, decision);
+    out
+}
+
+/// [`released_portion`], appended to `out`.
+fn push_released_portion(out: &mut String, doc: &Document, portion: &Portion, decision: &PortionDecision) {
+    let span = portion.span;
+    if decision.outcome != Outcome::Release || doc.source.get(span.start..span.end).is_none() {
+        out.push_str(&placeholder(portion, &decision.labels));
+        return;
+    }
+    let mut from = span.start;
+    for cut in &decision.spans {
+        let cut_span = cut.span;
+        if cut_span.start < from || cut_span.end > span.end {
+            continue;
+        }
+        out.push_str(&doc.source[from..cut_span.start]);
+        let _ = write!(out, "[{}]", placeholder_labels(&cut.labels));
+        from = cut_span.end;
+    }
+    out.push_str(&doc.source[from..span.end]);
 }
 
 /// Copies what stands between two portions when it is only blanks and line breaks.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::engine::{Decisions, DocumentOutcome, LapseDate};
-use crate::model::{Document, PortionKind};
+use crate::model::Document;
 use crate::policy::{Outcome, Policy};
 use crate::render::parsed;
 
@@ -234,10 +234,7 @@ pub fn to_text(path: &str, doc: &Document, decisions: &Decisions) -> String {
         "line", "portion", "mark", "level", "decision", "labels"
     );
     for (portion, decision) in doc.portions.iter().zip(&decisions.portions) {
-        let name = match (&portion.number, portion.kind) {
-            (Some(n), PortionKind::Paragraph | PortionKind::Subparagraph) => format!("{} {n}", portion.kind),
-            _ => portion.kind.name().to_owned(),
-        };
+        let name = portion.name();
         let mark = portion.marking.as_ref().map_or("", |m| m.raw.as_str());
         let level = decision
             .level

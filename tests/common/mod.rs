@@ -6,6 +6,8 @@
 
 #![allow(dead_code, reason = "each test binary uses a different part of the helpers")]
 
+pub mod independent;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -194,7 +196,7 @@ pub fn release_violations(
 }
 
 /// A placeholder: optional number (`3. `, `A. `, `-- `, `SUBJECT: `), optional mark, labels.
-fn is_placeholder(text: &str) -> bool {
+pub fn is_placeholder(text: &str) -> bool {
     let rest = text
         .split_once(". ")
         .filter(|(n, _)| !n.is_empty() && n.len() <= 4 && n.chars().all(char::is_alphanumeric))

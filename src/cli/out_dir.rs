@@ -1,5 +1,6 @@
-//! Writing releases to a directory: file names, the rules against overwriting, atomic
-//! writes, and the audit manifest.
+//! Writing a run's files to a directory (releases, or review pages): file names, the rules
+//! against overwriting, atomic writes, and the directory's index file (the audit manifest of a
+//! release, `index.html` of a review).
 //!
 //! Into a directory that does not exist yet (or is empty), every file is written into a fresh
 //! directory beside it, which is renamed into place at the end: one rename for the whole run,
@@ -8,8 +9,9 @@
 //! only replaced with `--force`. An input is never overwritten by its release. Paths are
 //! compared once per directory, not once per input.
 //!
-//! `manifest.jsonl` records, one line per input in input order, which input (and its hash)
-//! produced which file (and its hash) under which policy, date and version of declass.
+//! A release's `manifest.jsonl` records, one line per input in input order, which input (and
+//! its hash) produced which file (and its hash) under which policy, date and version of
+//! declass.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -27,9 +29,25 @@ pub const MANIFEST: &str = "manifest.jsonl";
 /// The version of the manifest's records.
 pub const MANIFEST_VERSION: u32 = 1;
 
-/// A directory releases are written into.
+/// The file that names what a directory holds, written last: its presence says that the
+/// directory holds the output of a run.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexFile {
+    /// The file's name.
+    pub name: &'static str,
+    /// What a directory with it holds (`a release`).
+    pub holds: &'static str,
+}
+
+/// A release's index: the audit manifest.
+pub const RELEASE_INDEX: IndexFile = IndexFile { name: MANIFEST, holds: "a release" };
+
+/// A review's index: the summary page.
+pub const REVIEW_INDEX: IndexFile = IndexFile { name: "index.html", holds: "a review" };
+
+/// A directory a run's files are written into.
 #[derive(Debug)]
-pub struct ReleaseDir {
+pub struct OutputDir {
     /// Where the files end up.
     dir: PathBuf,
     /// Where they are written during the run (`dir` itself, or a fresh directory beside it).
@@ -40,15 +58,16 @@ pub struct ReleaseDir {
     used: HashSet<String>,
     /// Names of inputs that live in `dir`: never overwritten.
     inputs_here: HashSet<OsString>,
-    manifest: Vec<u8>,
+    index: IndexFile,
 }
 
-impl ReleaseDir {
-    /// Prepares `dir` for the releases of `inputs`.
+impl OutputDir {
+    /// Prepares `dir` for the files made of `inputs`; `index` is written last by
+    /// [`OutputDir::finish`].
     ///
     /// # Errors
     /// A message (`path: error: …`) when the directory cannot be used.
-    pub fn open(dir: &Path, inputs: &[Input], force: bool) -> Result<Self, String> {
+    pub fn open(dir: &Path, inputs: &[Input], force: bool, index: IndexFile) -> Result<Self, String> {
         let fail =
             |what: &str, e: &io::Error| format!("{}: error: {what}: {}", dir.display(), lower_first(&e.to_string()));
         let empty = match std::fs::read_dir(dir) {
@@ -59,39 +78,39 @@ impl ReleaseDir {
         let (staging, staged) = if empty {
             let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
             std::fs::create_dir_all(parent).map_err(|e| fail("cannot create the output directory", &e))?;
-            let name = dir.file_name().map_or_else(|| "release".into(), |n| n.to_string_lossy().into_owned());
+            let name = dir.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
             let staging = parent.join(format!(".{name}.declass-{}.tmp", std::process::id()));
             std::fs::create_dir(&staging)
                 .map_err(|e| fail("cannot create a directory beside the output directory", &e))?;
             (staging, true)
         } else {
-            if !force && dir.join(MANIFEST).exists() {
+            if !force && dir.join(index.name).exists() {
                 return Err(format!(
-                    "{}: error: the directory holds a release already (`{MANIFEST}`); give `--force` to replace its files",
-                    dir.display()
+                    "{}: error: the directory holds {} already (`{}`); give `--force` to replace its files",
+                    dir.display(),
+                    index.holds,
+                    index.name
                 ));
             }
             (dir.to_path_buf(), false)
         };
         let inputs_here = if dir.exists() { inputs_in(dir, inputs) } else { HashSet::new() };
-        Ok(Self {
-            dir: dir.to_path_buf(),
-            staging,
-            staged,
-            force,
-            used: HashSet::new(),
-            inputs_here,
-            manifest: Vec::new(),
-        })
+        Ok(Self { dir: dir.to_path_buf(), staging, staged, force, used: HashSet::new(), inputs_here, index })
     }
 
-    /// A file name for a document, unique in this run: `base.txt`, `base-2.txt`…
-    pub fn name_for(&mut self, base: &str) -> String {
-        let mut name = format!("{base}.txt");
+    /// Where the files end up.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A file name for a document, unique in this run and never the index's: `base.txt`,
+    /// `base-2.txt`… for `extension` `txt`.
+    pub fn name_for(&mut self, base: &str, extension: &str) -> String {
+        let mut name = format!("{base}.{extension}");
         let mut n = 1;
-        while name == MANIFEST || !self.used.insert(name.clone()) {
+        while name == self.index.name || !self.used.insert(name.clone()) {
             n += 1;
-            name = format!("{base}-{n}.txt");
+            name = format!("{base}-{n}.{extension}");
         }
         name
     }
@@ -104,11 +123,9 @@ impl ReleaseDir {
     pub fn write(&mut self, name: &str, text: &str) -> Result<PathBuf, String> {
         let target = self.dir.join(name);
         if self.inputs_here.contains(&OsString::from(name)) {
-            return Err(format!("{}: error: refusing to overwrite an input with its release", target.display()));
+            return Err(format!("{}: error: refusing to overwrite an input", target.display()));
         }
-        let fail = |e: io::Error| {
-            format!("{}: error: cannot write the release: {}", target.display(), lower_first(&e.to_string()))
-        };
+        let fail = |e: io::Error| format!("{}: error: cannot write: {}", target.display(), lower_first(&e.to_string()));
         if self.staged {
             std::fs::write(self.staging.join(name), text).map_err(fail)?;
             return Ok(target);
@@ -120,32 +137,25 @@ impl ReleaseDir {
         Ok(target)
     }
 
-    /// Adds a record to the manifest.
-    pub fn record(&mut self, record: &ManifestRecord<'_>) {
-        if serde_json::to_writer(&mut self.manifest, record).is_ok() {
-            self.manifest.push(b'\n');
-        }
-    }
-
-    /// Writes the manifest and, for a fresh directory, puts the files in place.
+    /// Writes the index file with `contents` and, for a fresh directory, puts the files in
+    /// place.
     ///
     /// # Errors
-    /// A message when the manifest or the directory cannot be written.
-    pub fn finish(self) -> Result<(), String> {
+    /// A message when the index or the directory cannot be written.
+    pub fn finish(self, contents: &[u8]) -> Result<(), String> {
         let fail = |what: &str, e: io::Error| {
             format!("{}: error: {what}: {}", self.dir.display(), lower_first(&e.to_string()))
         };
+        let what = format!("cannot write `{}`", self.index.name);
         if !self.staged {
-            return write_atomically(&self.dir.join(MANIFEST), &self.manifest)
-                .map_err(|e| fail("cannot write the manifest", e));
+            return write_atomically(&self.dir.join(self.index.name), contents).map_err(|e| fail(&what, e));
         }
-        std::fs::write(self.staging.join(MANIFEST), &self.manifest)
-            .map_err(|e| fail("cannot write the manifest", e))?;
+        std::fs::write(self.staging.join(self.index.name), contents).map_err(|e| fail(&what, e))?;
         // An empty directory given as the target makes way for the written one.
         if self.dir.exists() {
             std::fs::remove_dir(&self.dir).map_err(|e| fail("cannot replace the empty output directory", e))?;
         }
-        std::fs::rename(&self.staging, &self.dir).map_err(|e| fail("cannot put the releases in place", e))
+        std::fs::rename(&self.staging, &self.dir).map_err(|e| fail("cannot put the files in place", e))
     }
 }
 
@@ -181,6 +191,18 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     })
 }
 
+/// The name a document's file is given (before its extension): its sanitised id, else its
+/// input's stem, else `document-N` for the input at `index`.
+pub fn file_base(doc: &crate::model::Document, input: &Input, index: usize) -> String {
+    use crate::render::release::sanitize_id;
+    let from_id = doc.id.as_deref().and_then(sanitize_id);
+    let from_input = match input {
+        Input::File(path) => path.file_stem().and_then(|s| s.to_str()).and_then(sanitize_id),
+        Input::Stdin | Input::Record(_) => None,
+    };
+    from_id.or(from_input).unwrap_or_else(|| format!("document-{}", index + 1))
+}
+
 /// SHA-256 of `bytes`, lower-case hex.
 #[must_use]
 pub fn sha256(bytes: &[u8]) -> String {
@@ -200,6 +222,13 @@ pub struct ManifestPolicy<'a> {
     pub version: &'a str,
     /// SHA-256 of the policy file.
     pub sha256: &'a str,
+}
+
+/// Appends `record` to a manifest as one line.
+pub fn push_record(manifest: &mut Vec<u8>, record: &ManifestRecord<'_>) {
+    if serde_json::to_writer(&mut *manifest, record).is_ok() {
+        manifest.push(b'\n');
+    }
 }
 
 /// One line of `manifest.jsonl`: one input and what became of it.

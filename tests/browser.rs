@@ -164,14 +164,15 @@ fn window_height_for_800(browser: &Path, dir: &common::TempDir) -> u32 {
     1600 - height
 }
 
-/// Opens a copy of `page` with the checker added, `expected` the selectors that must be on
+/// Opens a copy of `page` with the checker added (beside it), `expected` the selectors that must be on
 /// screen; returns the checker's findings.
 fn check(browser: &Path, page: &Path, dir: &common::TempDir, expected: &[&str], dark: bool) -> Value {
     let height = window_height_for_800(browser, dir);
     let html = std::fs::read_to_string(page).expect("page");
     let list = serde_json::to_string(expected).expect("selectors");
     let checker = format!("<script>window.EXPECTED = {list};</script>{CHECKER}");
-    let copy = dir.path(&format!(
+    // Beside the page, so that it finds what the page finds there (its style and script).
+    let copy = page.with_file_name(format!(
         "checked-{}{}",
         if dark { "dark-" } else { "" },
         page.file_name().and_then(|n| n.to_str()).expect("name")
@@ -186,8 +187,12 @@ fn check(browser: &Path, page: &Path, dir: &common::TempDir, expected: &[&str], 
     assert!(console.is_empty(), "{}: the console is not silent: {console:#?}", page.display());
     let found = scraper::Html::parse_document(&dom);
     let selector = scraper::Selector::parse("#browser-check").expect("selector");
-    let json: String =
-        found.select(&selector).next().unwrap_or_else(|| panic!("{}: the checker did not run", page.display())).text().collect();
+    let json: String = found
+        .select(&selector)
+        .next()
+        .unwrap_or_else(|| panic!("{}: the checker did not run", page.display()))
+        .text()
+        .collect();
     serde_json::from_str(&json).expect("the checker writes JSON")
 }
 

@@ -278,7 +278,11 @@ fn a_hostile_document_renders_as_text() {
     assert!(!raw.contains("<script>alert"), "a script of the document is in the page as markup");
     assert!(!raw.contains("<img"), "an element of the document is in the page as markup");
     let html = Html::parse_document(&raw);
-    assert_eq!(html.select(&selector("script:not([type='application/json'])")).count(), 1, "only the page's own script");
+    assert_eq!(
+        html.select(&selector("script:not([type='application/json'])")).count(),
+        1,
+        "only the page's own script"
+    );
     let data: String = html.select(&selector("script#documents-data")).map(text).collect();
     assert!(!data.contains('<'), "the table's data cannot close its script element: {data}");
     let rows: Value = serde_json::from_str(&data).expect("the table's data is JSON");

@@ -61,6 +61,7 @@ pub(crate) fn run(args: &ReviewArgs) -> u8 {
             inputs.documents().len()
         );
     }
+    let context = document::Context::new(&policy, (!in_dir).then_some("#summary"));
     let mut summary = Summary::default();
     let mut articles: Vec<String> = Vec::new();
     let mut number = 0usize;
@@ -69,8 +70,7 @@ pub(crate) fn run(args: &ReviewArgs) -> u8 {
             let doc = read_document(input, limit)?;
             let decisions = engine::evaluate_with(&doc, &policy, as_of, explain);
             let name = input.display_name();
-            let summary = (!in_dir).then_some("#summary");
-            let article = document::article(position + 1, &name, &doc, &decisions, &policy, summary);
+            let article = document::article(position + 1, &name, &doc, &decisions, &context);
             let html = if in_dir {
                 let title = doc.id.as_deref().unwrap_or(&name);
                 html::document_page(title, &PageMarking::of(&doc), &article, "index.html")
@@ -113,7 +113,13 @@ pub(crate) fn run(args: &ReviewArgs) -> u8 {
     );
     let documents = summary.documents.len();
     let written = match target {
-        Target::Dir(dir) => {
+        Target::Dir(mut dir) => {
+            for (name, text) in html::ASSETS {
+                if let Err(message) = dir.write(name, text) {
+                    eprintln!("{message}");
+                    failed = true;
+                }
+            }
             let shown = dir.path().join(REVIEW_INDEX.name);
             dir.finish(html::index_page(&summary, &policy, as_of).as_bytes()).map(|()| Some(shown))
         }

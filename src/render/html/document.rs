@@ -2,10 +2,12 @@
 //! beside the release, each portion shaded and labelled by its decision, with why on hover or
 //! focus.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike as _, NaiveDate};
 use maud::{Markup, html};
 
-use super::{PageMarking, decision_class, outcome_class};
+use super::{PageMarking, Text, decision_class, outcome_class};
 use crate::engine::{Decisions, DocumentOutcome, LapseDate, PortionDecision};
 use crate::model::{Document, Portion};
 use crate::policy::{Outcome, Policy};
@@ -86,16 +88,34 @@ pub fn anchor(number: usize) -> String {
     format!("doc-{number}")
 }
 
-/// What a deciding rule is for, in words: the rule's description, or what a default means.
-fn rule_description<'a>(policy: &'a Policy, id: &str) -> Option<&'a str> {
-    match id {
-        "defaults.no_match" => Some("no rule matched: the policy's default for such portions"),
-        "defaults.unrecognized" => Some("a mark could not be read: the policy's default for unrecognised marks"),
-        "defaults.contradiction" => Some("the marks contradict each other: the policy's default for contradictions"),
-        "defaults.parse_error" => {
-            Some("the document could not be read reliably: the policy's default for parse errors")
+/// What every document's view of a run shares: the policy, what its rules are for, and
+/// where the summary is.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The policy decided under.
+    pub policy: &'a Policy,
+    /// Where the summary is, when on the same page (`#summary`).
+    pub summary: Option<&'a str>,
+    /// What each deciding rule is for, by id.
+    descriptions: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Context<'a> {
+    /// The context of views under `policy`.
+    #[must_use]
+    pub fn new(policy: &'a Policy, summary: Option<&'a str>) -> Self {
+        let mut descriptions: HashMap<&str, &str> = HashMap::from([
+            ("defaults.no_match", "no rule matched: the policy's default for such portions"),
+            ("defaults.unrecognized", "a mark could not be read: the policy's default for unrecognised marks"),
+            ("defaults.contradiction", "the marks contradict each other: the policy's default for contradictions"),
+            ("defaults.parse_error", "the document could not be read reliably: the policy's default for parse errors"),
+        ]);
+        for rule in &policy.rules {
+            if let Some(description) = &rule.description {
+                descriptions.insert(&rule.id, description);
+            }
         }
-        _ => policy.rules.iter().find(|r| r.id == id).and_then(|r| r.description.as_deref()),
+        Self { policy, summary, descriptions }
     }
 }
 
@@ -109,17 +129,10 @@ const fn decision_words(outcome: Outcome) -> &'static str {
     }
 }
 
-/// One document as an `<article>` with id [`anchor`]; `summary` links back to the summary
-/// when it is on the same page.
+/// One document as an `<article>` with id [`anchor`].
 #[must_use]
-pub fn article(
-    number: usize,
-    name: &str,
-    doc: &Document,
-    decisions: &Decisions,
-    policy: &Policy,
-    summary: Option<&str>,
-) -> Markup {
+pub fn article(number: usize, name: &str, doc: &Document, decisions: &Decisions, context: &Context<'_>) -> Markup {
+    let policy = context.policy;
     let id = anchor(number);
     let released = matches!(decisions.outcome, DocumentOutcome::ReleaseInFull | DocumentOutcome::ReleaseInPart);
     let stamp = release::stamp(doc, decisions, policy, &StampOptions::default());
@@ -127,7 +140,7 @@ pub fn article(
     html! {
         article.document id=(id) aria-labelledby={ (id) "-title" } data-input=(name) data-outcome=(decisions.outcome.name()) {
             header.doc-head {
-                @if let Some(summary) = summary { p.back { a href=(summary) { "↑ Summary" } } }
+                @if let Some(summary) = context.summary { p.back { a href=(summary) { "↑ Summary" } } }
                 h2 id={ (id) "-title" } {
                     (doc.id.as_deref().unwrap_or("(no id)")) " "
                     span class={ "outcome " (outcome_class(decisions.outcome)) } { (decisions.outcome.stamp()) }
@@ -160,12 +173,12 @@ pub fn article(
                 div.strip { span.tag { "STAMP" } " what the release begins with" }
                 div.pane.original.empty { "(not in the original)" }
                 pre.pane.release {
-                    (stamp)
-                    @if !released { (release::withdrawal_notice(doc, decisions)) }
+                    (Text(&stamp))
+                    @if !released { (Text(&release::withdrawal_notice(doc, decisions))) }
                 }
             }
             @for (index, (portion, decision)) in doc.portions.iter().zip(&decisions.portions).enumerate() {
-                (portion_row(&id, index, doc, portion, decision, decisions, policy, released))
+                (portion_row(&id, index, doc, portion, decision, decisions, context, released))
             }
         }
     }
@@ -180,7 +193,7 @@ fn portion_row(
     portion: &Portion,
     decision: &PortionDecision,
     decisions: &Decisions,
-    policy: &Policy,
+    context: &Context<'_>,
     released: bool,
 ) -> Markup {
     let what = portion.name();
@@ -195,7 +208,7 @@ fn portion_row(
     let labels = release::placeholder_labels(&decision.labels);
     let level = decision.level.map_or_else(
         || "level unknown".to_owned(),
-        |l| format!("judged at {l}{}", if decision.inherited { ", inherited from the document" } else { "" }),
+        |l| format!("{l}{}", if decision.inherited { " inherited" } else { "" }),
     );
     let decided = decision_words(decision.outcome);
     html! {
@@ -213,7 +226,7 @@ fn portion_row(
             }
             pre.pane.original { (original_text(doc, portion, decision)) }
             @if released {
-                pre.pane.release { (release::released_portion(doc, portion, decision)) }
+                pre.pane.release { (Text(&release::released_portion(doc, portion, decision))) }
             } @else {
                 div.pane.release.empty { "Not released: the whole document is " (decisions.outcome.name().replace('_', " ")) "." }
             }
@@ -222,7 +235,7 @@ fn portion_row(
                     @for (n, rule) in decision.rules.iter().enumerate() {
                         @if n > 0 { ", " }
                         code { (rule) }
-                        @if let Some(description) = rule_description(policy, rule) { " — " (description) }
+                        @if let Some(description) = context.descriptions.get(rule.as_str()) { " — " (description) }
                     }
                     "."
                 }
@@ -234,7 +247,7 @@ fn portion_row(
                         LapseDate::Never => "never lapses by date".to_owned(),
                     })
                     @if decision.needs_review { " (the instruction calls for review)" }
-                    "; " (decisions.lapse.clause) "."
+                    @if decision.lapses == decisions.lapse.date { ": the document's instruction, above." } @else { "." }
                 }
                 @for span in &decision.spans {
                     p { "Span redacted " (release::placeholder_labels(&span.labels)) " by " (span.rules.join(", ")) "." }
@@ -272,8 +285,8 @@ fn original_text(doc: &Document, portion: &Portion, decision: &PortionDecision) 
     html! {
         @for (text, labels) in pieces {
             @match labels {
-                Some(labels) => mark.cut title={ "redacted: " (labels) } { (text) },
-                None => (text),
+                Some(labels) => mark.cut title={ "redacted: " (labels) } { (Text(text)) },
+                None => (Text(text)),
             }
         }
     }

@@ -235,7 +235,7 @@ fn portion_row(
                     @for (n, rule) in decision.rules.iter().enumerate() {
                         @if n > 0 { ", " }
                         code { (rule) }
-                        @if let Some(description) = context.descriptions.get(rule.as_str()) { " — " (description) }
+                        @if let Some(description) = context.descriptions.get(rule.as_str()) { " — " (description.trim_end_matches('.')) }
                     }
                     "."
                 }

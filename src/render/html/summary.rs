@@ -133,10 +133,10 @@ fn timeline(counts: &BTreeMap<LapseBucket, usize>, as_of: NaiveDate) -> Markup {
     columns.push(("never".to_owned(), counts.get(&LapseBucket::Never).copied().unwrap_or(0), "never"));
     let max = columns.iter().map(|c| c.1).max().unwrap_or(0).max(1);
     let (column_width, plot, top, bottom) = (16usize, 160usize, 10usize, 46usize);
-    let width = columns.len() * column_width + 80;
+    let width = columns.len() * column_width + 100;
     let mut svg = String::new();
     for (i, (label, n, class)) in columns.iter().enumerate() {
-        let x = 70 + i * column_width;
+        let x = 90 + i * column_width;
         let h = (plot * n).div_ceil(max);
         let _ = write!(
             svg,
@@ -158,7 +158,7 @@ fn timeline(counts: &BTreeMap<LapseBucket, usize>, as_of: NaiveDate) -> Markup {
     }
     let _ = write!(
         svg,
-        r#"<text class="tick" x="64" y="{}" text-anchor="end">{max}</text><text class="tick" x="64" y="{}" text-anchor="end">0</text>"#,
+        r#"<text class="tick" x="84" y="{}" text-anchor="end">{max}</text><text class="tick" x="84" y="{}" text-anchor="end">0</text>"#,
         top + 8,
         top + plot
     );

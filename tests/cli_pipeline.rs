@@ -75,6 +75,7 @@ fn every_writing_command_fails_on_a_full_disk() {
         &["report", "examples/documents/"],
         &["report", "--format", "json", "examples/documents/"],
         &["release", "examples/documents/08PARIS1234.txt"],
+        &["review", "--html", "-", "examples/documents/"],
         &["diff", "--as-of", "2017-12-31", "examples/documents/08PARIS1234.txt"],
         &["diff", "--as-of", "2017-12-31", "--against-date", "2030-01-01", "--format", "json", "examples/documents/"],
         &["check", "policies/"],

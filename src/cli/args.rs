@@ -66,10 +66,10 @@ pub enum Command {
     /// shows why (the rules' descriptions, the declassification clause, notes, and with
     /// `--explain` why each other rule did not fire). `n`/`p` move between redactions. A
     /// summary shows documents by outcome, portions by rule, when classified portions lapse
-    /// by year, and a sortable table of the documents. Pages are self-contained (no network)
-    /// and printable, and carry the highest classification of what they show at top and
-    /// bottom. `--html FILE` writes one page; `--out-dir DIR` writes `index.html` and one page
-    /// per document, for large sets.
+    /// by year, and a sortable table of the documents. Pages need no network, print, and carry
+    /// the highest classification of what they show at top and bottom. `--html FILE` writes
+    /// one self-contained page; `--out-dir DIR` writes `index.html`, one page per document and
+    /// the style and script they share, for large sets.
     Review(ReviewArgs),
     /// Show what changes: original against released text, or two policies or dates.
     ///

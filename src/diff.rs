@@ -287,12 +287,6 @@ impl PlanSummary {
         }
     }
 
-    /// Whether anything changes.
-    #[must_use]
-    pub const fn has_changes(&self) -> bool {
-        self.documents_changed > 0 || self.portions_changed > 0
-    }
-
     /// The totals for people.
     #[must_use]
     pub fn to_text(&self) -> String {

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::model::lower_first;
+
 /// The default limit on the size of one input (a document, a policy, a stream record).
 pub const DEFAULT_MAX_SIZE: u64 = 64 << 20;
 
@@ -400,14 +402,6 @@ fn id_of(value: &serde_json::Value) -> Option<String> {
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
-}
-
-/// An OS error message in the project's style (lower-case first letter, no os error code).
-#[must_use]
-pub fn lower_first(message: &str) -> String {
-    let message = message.split(" (os error").next().unwrap_or(message);
-    let mut chars = message.chars();
-    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
 }
 
 #[cfg(test)]

@@ -37,12 +37,6 @@ impl Span {
     pub const fn is_empty(&self) -> bool {
         self.end <= self.start
     }
-
-    /// The same span shifted right by `offset` bytes.
-    #[must_use]
-    pub const fn shifted(self, offset: usize) -> Self {
-        Self::new(self.start + offset, self.end + offset)
-    }
 }
 
 /// A 1-based line and column (columns count characters, not bytes).
@@ -711,12 +705,6 @@ impl Document {
         self.portions.iter().filter(|p| matches!(p.kind, PortionKind::Paragraph | PortionKind::Subparagraph))
     }
 
-    /// The highest level among recognised portion marks.
-    #[must_use]
-    pub fn highest_portion_level(&self) -> Option<Level> {
-        self.portions.iter().filter_map(|p| p.marking.as_ref()?.level()).max()
-    }
-
     /// Checks that the portions tile the document: in order, without overlaps, and every byte
     /// outside them a blank. Release text copies only the bytes of released portions and the
     /// blanks between them, so a byte outside every portion would be a byte nobody decided.
@@ -743,6 +731,22 @@ impl Document {
         }
         Ok(())
     }
+}
+
+/// A message in the project's style: lower-case first letter, and of an OS error no
+/// `(os error N)` (`No such file or directory (os error 2)` → `no such file or directory`).
+#[must_use]
+pub fn lower_first(message: &str) -> String {
+    let message = message.split(" (os error").next().unwrap_or(message);
+    let mut chars = message.chars();
+    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
+}
+
+/// A date written `YYYY-MM-DD` (surrounding blanks allowed), the form of every date declass
+/// reads from its own options, policies and tests.
+#[must_use]
+pub fn iso_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }
 
 /// Whether text between portions is only blanks and line breaks (the separators that belong

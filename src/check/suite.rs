@@ -75,7 +75,7 @@ fn run_one(policy: &Policy, spanned: &Spanned<TestFile>, base: Option<&Path>) ->
                     format!(
                         "test `{name}`: cannot read `{}`: {}",
                         path.get_ref(),
-                        crate::input::lower_first(&e.to_string())
+                        crate::model::lower_first(&e.to_string())
                     ),
                     span_of(path),
                 )

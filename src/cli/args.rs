@@ -316,8 +316,7 @@ pub struct ReportArgs {
 
 /// Reads a `YYYY-MM-DD` date argument.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a date: write it as YYYY-MM-DD"))
+    crate::model::iso_date(text).ok_or_else(|| format!("`{text}` is not a date: write it as YYYY-MM-DD"))
 }
 
 /// Options shared by commands that read documents.

@@ -138,7 +138,7 @@ pub(crate) fn fmt(args: &FmtArgs) -> u8 {
         if args.check {
             out.write(&format!("{name}: not formatted\n"));
         } else if let Err(e) = super::out_dir::write_atomically(&file, formatted.as_bytes()) {
-            eprintln!("{name}: error: cannot write: {}", input::lower_first(&e.to_string()));
+            eprintln!("{name}: error: cannot write: {}", crate::model::lower_first(&e.to_string()));
             failed = true;
         } else {
             out.write(&format!("{name}: formatted\n"));

@@ -3,7 +3,6 @@
 
 use std::io::{self, Write as _};
 
-use crate::input;
 use crate::pipeline::Flow;
 
 /// Standard output that turns a closed pipe into a quiet stop rather than an error, and any
@@ -44,7 +43,7 @@ impl Output {
 
     fn fail(&mut self, e: &io::Error) {
         if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the output: {}", input::lower_first(&e.to_string()));
+            eprintln!("error: cannot write the output: {}", crate::model::lower_first(&e.to_string()));
             self.failed = true;
         }
         self.closed = true;

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::input::{Input, lower_first};
+use crate::input::Input;
+use crate::model::lower_first;
 
 /// The name of the audit manifest in a release directory.
 pub const MANIFEST: &str = "manifest.jsonl";

@@ -134,7 +134,7 @@ pub(crate) fn run(args: &ReviewArgs) -> u8 {
                 format!(
                     "{}: error: cannot write the review: {}",
                     file.display(),
-                    crate::input::lower_first(&e.to_string())
+                    crate::model::lower_first(&e.to_string())
                 )
             })
         }

@@ -279,9 +279,7 @@ pub(crate) fn dtg_date(dtg: &str) -> Option<NaiveDate> {
 
 /// A date written `YYYY-MM-DD…` (the preamble's `Created`, `Cable dated:`).
 pub(crate) fn iso_date_prefix(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    let date = text.get(..10)?;
-    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().filter(|d| d.year() > 1900)
+    crate::model::iso_date(text.trim().get(..10)?).filter(|d| d.year() > 1900)
 }
 
 /// A `reasons` pair as [`Reasons`].

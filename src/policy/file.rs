@@ -164,7 +164,7 @@ impl DateValue {
             }
             Self::Text(text) => text,
         };
-        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+        crate::model::iso_date(text)
     }
 }
 

@@ -19,7 +19,7 @@ use regex::Regex;
 use sha2::{Digest as _, Sha256};
 use toml::Spanned;
 
-use crate::model::{DeclKind, Level, PortionKind, Span};
+use crate::model::{DeclKind, Level, PortionKind, Span, lower_first};
 pub use diagnostic::{Code, Diagnostic, Severity};
 use file::{DefaultsFile, PolicyFile, RuleFile, WhenFile};
 
@@ -400,12 +400,6 @@ fn toml_error(error: &toml::de::Error, text: &str) -> Diagnostic {
         );
     }
     Diagnostic::new(code, lower, span)
-}
-
-/// `Invalid` → `invalid`, for messages in the project's style.
-fn lower_first(message: &str) -> String {
-    let mut chars = message.chars();
-    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
 }
 
 fn outcome(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<Outcome> {

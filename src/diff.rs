@@ -21,10 +21,9 @@ pub struct DiffStyle {
     pub color: bool,
 }
 
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const CYAN: &str = "\x1b[36m";
-const RESET: &str = "\x1b[0m";
+const RED: anstyle::Style = anstyle::AnsiColor::Red.on_default();
+const GREEN: anstyle::Style = anstyle::AnsiColor::Green.on_default();
+const CYAN: anstyle::Style = anstyle::AnsiColor::Cyan.on_default();
 
 /// A short description of a portion: `paragraph 3 (C)`.
 fn portion_name(doc: &Document, index: usize) -> String {
@@ -109,7 +108,9 @@ fn portion_list(doc: &Document, members: &[usize]) -> String {
 pub fn text_diff(path: &str, doc: &Document, decisions: &Decisions, body: &str, style: DiffStyle) -> String {
     let diff = TextDiff::from_lines(doc.source.as_str(), body);
     let mut out = String::new();
-    let paint = |color: &str, text: &str| if style.color { format!("{color}{text}{RESET}") } else { text.to_owned() };
+    let paint = |color: anstyle::Style, text: &str| {
+        if style.color && color != anstyle::Style::new() { format!("{color}{text}{color:#}") } else { text.to_owned() }
+    };
     for group in diff.grouped_ops(3) {
         if out.is_empty() {
             let _ = writeln!(out, "{}", paint(CYAN, &format!("--- {path}")));
@@ -152,7 +153,7 @@ pub fn text_diff(path: &str, doc: &Document, decisions: &Decisions, body: &str, 
             };
             for (tag, parts) in changes {
                 let (sign, color) = match tag {
-                    ChangeTag::Equal => (" ", ""),
+                    ChangeTag::Equal => (" ", anstyle::Style::new()),
                     ChangeTag::Delete => ("-", RED),
                     ChangeTag::Insert => ("+", GREEN),
                 };
@@ -166,7 +167,7 @@ pub fn text_diff(path: &str, doc: &Document, decisions: &Decisions, body: &str, 
                         line.push_str(value);
                     }
                 }
-                let line = if color.is_empty() { line } else { paint(color, &line) };
+                let line = paint(color, &line);
                 let _ = writeln!(out, "{line}");
             }
         }

@@ -230,15 +230,14 @@ pub(crate) fn as_of(args: &PolicyArgs) -> NaiveDate {
     args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
+/// Whether to colour standard output: `auto` colours a terminal unless `NO_COLOR` is set to
+/// something, `TERM` is `dumb` or `CLICOLOR=0` (and `CLICOLOR_FORCE` colours anything), as
+/// anstream decides for clap's own output.
 pub(crate) fn use_color(choice: ColorChoice) -> bool {
-    use std::io::IsTerminal as _;
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            // `NO_COLOR` counts only when set to something (no-color.org).
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
     }
 }
 

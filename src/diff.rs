@@ -28,10 +28,7 @@ const CYAN: anstyle::Style = anstyle::AnsiColor::Cyan.on_default();
 /// A short description of a portion: `paragraph 3 (C)`.
 fn portion_name(doc: &Document, index: usize) -> String {
     let portion = &doc.portions[index];
-    let mut name = portion.kind.name().to_owned();
-    if let (Some(number), PortionKind::Paragraph | PortionKind::Subparagraph) = (&portion.number, portion.kind) {
-        let _ = write!(name, " {number}");
-    }
+    let mut name = portion.name();
     if let Some(mark) = &portion.marking {
         let _ = write!(name, " {}", mark.raw);
     }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::{ClassificationSource, Document, Marking, Portion, PortionKind};
+use crate::model::{ClassificationSource, Document, Marking, Portion};
 
 /// The JSON object printed for one document (one line of `declass parse --format json`).
 #[derive(Debug, Serialize)]
@@ -279,10 +279,7 @@ pub fn to_text(path: &str, doc: &Document) -> String {
     for portion in &doc.portions {
         let first_line = doc.text(portion.span).lines().next().unwrap_or("");
         let excerpt: String = first_line.chars().take(60).collect();
-        let label = match (&portion.number, portion.kind) {
-            (Some(n), PortionKind::Paragraph | PortionKind::Subparagraph) => format!("{} {n}", portion.kind),
-            _ => portion.kind.name().to_owned(),
-        };
+        let label = portion.name();
         let mark = portion.marking.as_ref().map_or("", |m| m.raw.as_str());
         let _ = writeln!(
             out,

@@ -158,6 +158,11 @@ pub enum Control {
 }
 
 impl Control {
+    /// The names policies use, one per kind of control (a control not otherwise named keeps
+    /// its own, `EFTO` for one).
+    pub const NAMES: [&'static str; 12] =
+        ["NOFORN", "ORCON", "REL TO", "FGI", "FOUO", "LES", "PROPIN", "SCI", "RD", "FRD", "NATO", "EFTO"];
+
     /// The control's name without its country list, the name policies use: `NOFORN`,
     /// `REL TO`, `FGI`, `SCI` (for every compartment)…
     #[must_use]
@@ -650,6 +655,21 @@ pub struct Issue {
     pub message: String,
 }
 
+/// Handling caveats: captions that restrict who may see a cable (`NODIS`, `EXDIS`,
+/// `LIMDIS`, `STADIS`) or say how it was distributed (`SIPDIS`).
+pub const HANDLING_CAVEATS: [&str; 5] = ["SIPDIS", "NODIS", "EXDIS", "LIMDIS", "STADIS"];
+
+/// The handling caveats written as words in `text`, in [`HANDLING_CAVEATS`] order.
+pub fn handling_caveats(text: &str) -> impl Iterator<Item = &'static str> + '_ {
+    HANDLING_CAVEATS.into_iter().filter(move |caveat| {
+        text.match_indices(caveat).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + caveat.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
 /// A parsed document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
@@ -678,6 +698,9 @@ pub struct Document {
     pub classified_by: Option<ClassifiedBy>,
     /// `TAGS`, upper case, in written order.
     pub tags: Vec<String>,
+    /// Handling caveats on the document's caveat lines and banner ([`HANDLING_CAVEATS`]), in
+    /// that order, without repeats.
+    pub caveats: Vec<&'static str>,
     /// The subject, one line, without its mark.
     pub subject: Option<String>,
     /// The document's date of origin: the latest of the preamble's `Created`, the DTG and the

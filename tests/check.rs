@@ -221,3 +221,16 @@ fn the_diagnostics_page_matches_the_codes() {
         "docs/diagnostics.md is out of date: regenerate it from `declass check --explain all`"
     );
 }
+
+#[test]
+fn the_readme_lists_every_condition() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README.md");
+    let start = "<!-- conditions: generated from src/policy/condition/, kept equal by a test -->\n";
+    let end = "<!-- end of conditions -->";
+    let listed = readme.split_once(start).and_then(|(_, rest)| rest.split_once(end)).map(|(table, _)| table);
+    assert_eq!(
+        listed,
+        Some(declass::policy::condition::documentation_table().as_str()),
+        "README.md's table of conditions is out of date: paste `declass::policy::condition::documentation_table()` between its markers"
+    );
+}

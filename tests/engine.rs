@@ -68,6 +68,7 @@ fn model(
         reasons: Reasons { section: Some("1.4".to_owned()), letters: vec!['b', 'd'] },
         classified_by: None,
         tags: vec!["PREL".to_owned()],
+        caveats: Vec::new(),
         subject: None,
         created,
         portions,
@@ -353,4 +354,39 @@ fn outcomes_are_ordered_as_the_engine_decides() {
     let greatest = decisions.portions.iter().map(declass::engine::PortionDecision::document_outcome).max();
     assert_eq!(decisions.outcome, DenyInFull);
     assert_eq!(greatest, Some(decisions.outcome));
+}
+
+/// A condition added through the registry: `caveats` over the handling captions of a cable,
+/// read from its caveat lines and banner, never from text that merely names one.
+#[test]
+fn caveats_select_cables_by_their_handling_captions() {
+    let text = "name = \"p\"\nversion = \"1\"\n[[rule]]\nid = \"review-nodis\"\nwhen = { caveats = [\"nodis\", \"EXDIS\"] }\noutcome = \"review\"\n";
+    let cable = |caveat_line: &str, paragraph: &str| {
+        declass::parse::parse_str(format!(
+            "C O N F I D E N T I A L SECTION 01 OF 02 LISBON 000123\n\n{caveat_line}\n\nE.O. 12958: DECL: 02/15/2018\nTAGS: PREL\nSUBJECT: TALKS\n\n1. (C) {paragraph}\n"
+        ))
+        .expect("the fictional cable parses")
+    };
+    let nodis = cable("NODIS", "The minister spoke.");
+    assert_eq!(nodis.caveats, ["NODIS"]);
+    let decisions = evaluate(&nodis, &policy(text), date(2020, 1, 1));
+    assert_eq!(decisions.outcome, DocumentOutcome::Review);
+    assert!(decisions.portions.iter().any(|p| p.rules == ["review-nodis"]));
+
+    let sipdis = cable("SIPDIS", "He asked whether the NODIS channel was used.");
+    assert_eq!(sipdis.caveats, ["SIPDIS"], "a paragraph that names NODIS does not make the cable NODIS");
+    let decisions = evaluate_with(&sipdis, &policy(text), date(2020, 1, 1), Explain::Yes);
+    assert!(decisions.portions.iter().all(|p| p.rules != ["review-nodis"]));
+    let why = &decisions.portions[0].why_not[0].1;
+    assert_eq!(why, "the document carries the caveats SIPDIS, not NODIS, EXDIS");
+}
+
+#[test]
+fn an_unknown_caveat_is_an_error_with_a_suggestion() {
+    let text =
+        "name = \"p\"\nversion = \"1\"\n[[rule]]\nid = \"r\"\nwhen = { caveats = [\"NODSI\"] }\noutcome = \"review\"\n";
+    let errors = Policy::from_toml(text).expect_err("an unknown caveat is refused");
+    assert_eq!(errors[0].code, declass::policy::Code::P023);
+    assert_eq!(errors[0].message, "unknown handling caveat `NODSI`");
+    assert_eq!(errors[0].hint.as_deref(), Some("did you mean `NODIS`?"));
 }

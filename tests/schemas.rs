@@ -244,3 +244,20 @@ fn outputs_of_the_corpus_validate() {
     );
     assert!(count + 10 >= files, "report: {count} records for {files} cables");
 }
+
+/// The schema's list of diagnostic codes is the codes `declass check` has, no more, no fewer.
+#[test]
+fn the_check_schema_lists_every_code() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("src/render/schemas/check.json")).expect("check.json"),
+    )
+    .expect("check.json is JSON");
+    let listed: Vec<&str> = schema["$defs"]["diagnostic"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("the code has an enum")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let codes: Vec<String> = declass::policy::Code::ALL.iter().map(|c| c.name()).collect();
+    assert_eq!(listed, codes, "src/render/schemas/check.json lists other codes than `declass check --explain all`");
+}

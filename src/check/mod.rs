@@ -8,7 +8,11 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use crate::model::{DeclKind, Level, PortionKind, Span};
+use crate::model::{DeclKind, Level, Span};
+use crate::policy::condition::{
+    AgeBelow, AgeMin, Instructions, KindSelector, Kinds, Lapsed, Levels, Marked, NeedsReview, OriginBefore, OriginFrom,
+    OriginKnown, list,
+};
 use crate::policy::diagnostic::{Code, Diagnostic};
 use crate::policy::file::{PolicyFile, RuleFile};
 use crate::policy::{Outcome, Policy, Rule, Scope, When};
@@ -143,9 +147,9 @@ fn lint(policy: &Policy, file: &PolicyFile) -> Vec<Diagnostic> {
             );
         }
         if rule.outcome == Outcome::Release
-            && rule.when.levels.is_none()
-            && rule.when.kinds.is_none()
-            && rule.when.lapsed.is_none()
+            && !rule.when.has::<Levels>()
+            && !rule.when.has::<Kinds>()
+            && !rule.when.has::<Lapsed>()
         {
             out.push(
                 Diagnostic::new(
@@ -180,10 +184,16 @@ fn lint(policy: &Policy, file: &PolicyFile) -> Vec<Diagnostic> {
                 .with_hint("add `labels = [\"B1\"]` or the exemption that applies"),
             );
         }
-        if let (Some(re), Some(when)) = (&rule.when.matches, &raw.when)
+        if let (Some(re), Some(when)) = (rule.when.expression(), &raw.when)
             && re.is_match("")
         {
-            let at = when.get_ref().matches.as_ref().map_or_else(|| span_of(when), span_of);
+            let at = when.get_ref().get("matches").map_or_else(
+                || span_of(when),
+                |v| {
+                    let range = v.span();
+                    Span::new(range.start, range.end)
+                },
+            );
             out.push(Diagnostic::new(
                 Code::P106,
                 format!("the expression of rule `{}` matches the empty string, so every portion", rule.id),
@@ -203,7 +213,7 @@ fn lint(policy: &Policy, file: &PolicyFile) -> Vec<Diagnostic> {
             continue;
         }
         let shadow = policy.rules.iter().enumerate().find(|(j, other)| {
-            *j != i && other.scope == Scope::Portion && other.outcome > rule.outcome && covers(&other.when, &rule.when)
+            *j != i && other.scope == Scope::Portion && other.outcome > rule.outcome && other.when.covers(&rule.when)
         });
         if let Some((_, other)) = shadow {
             out.push(
@@ -230,49 +240,37 @@ const CLASSIFIED: [Level; 3] = [Level::C, Level::S, Level::Ts];
 /// Why a rule can never fire, if its conditions exclude each other.
 fn never_fires(rule: &Rule, policy: &Policy) -> Option<String> {
     let when = &rule.when;
-    for (name, empty) in [
-        ("kind", when.kinds.as_ref().is_some_and(Vec::is_empty)),
-        ("level", when.levels.as_ref().is_some_and(Vec::is_empty)),
-        ("controls", when.controls.as_ref().is_some_and(Vec::is_empty)),
-        ("order", when.orders.as_ref().is_some_and(Vec::is_empty)),
-        ("instruction", when.instructions.as_ref().is_some_and(Vec::is_empty)),
-        ("reasons", when.reasons.as_ref().is_some_and(Vec::is_empty)),
-        ("tags", when.tags.as_ref().is_some_and(Vec::is_empty)),
-    ] {
-        if empty {
-            return Some(format!("its `{name}` list is empty"));
-        }
+    if let Some((def, _)) = when.iter().find(|(_, c)| c.holds_for_nothing()) {
+        return Some(format!("its `{}` list is empty", def.key));
     }
-    if let (Some(min), Some(below)) = (when.age_min, when.age_below)
+    if let (Some(AgeMin(min)), Some(AgeBelow(below))) = (when.get(), when.get())
         && min >= below
     {
         return Some(format!("no age is at least {min} and below {below}"));
     }
-    if let (Some(from), Some(before)) = (when.origin_from, when.origin_before)
+    if let (Some(OriginFrom(from)), Some(OriginBefore(before))) = (when.get(), when.get())
         && from >= before
     {
         return Some(format!("no origin is on or after {from} and before {before}"));
     }
-    if when.origin_known == Some(false)
-        && (when.origin_from.is_some()
-            || when.origin_before.is_some()
-            || when.age_min.is_some()
-            || when.age_below.is_some())
+    if when.get::<OriginKnown>() == Some(&OriginKnown(false))
+        && (when.has::<OriginFrom>() || when.has::<OriginBefore>() || when.has::<AgeMin>() || when.has::<AgeBelow>())
     {
         return Some("it asks for an unknown origin and a condition on the origin or age".to_owned());
     }
-    if let Some(instructions) = &when.instructions {
+    if let Some(Instructions(instructions)) = when.get() {
+        let lapsed = when.get::<Lapsed>().map(|l| l.0);
         let never_lapse = |k: &DeclKind| {
             *k == DeclKind::X75 || *k == DeclKind::Event && !policy.defaults.event_falls_back_to_25_years
         };
-        if when.lapsed == Some(true) && instructions.iter().all(never_lapse) {
+        if lapsed == Some(true) && instructions.iter().all(never_lapse) {
             return Some(format!("{} never lapses by date, and the rule asks for `lapsed = true`", list(instructions)));
         }
-        if when.lapsed == Some(false) && instructions.iter().all(|k| *k == DeclKind::Na) {
+        if lapsed == Some(false) && instructions.iter().all(|k| *k == DeclKind::Na) {
             return Some("`na` has always lapsed, and the rule asks for `lapsed = false`".to_owned());
         }
         let always_review = |k: &DeclKind| matches!(k, DeclKind::X50 | DeclKind::X75 | DeclKind::Event);
-        if when.needs_review == Some(false) && instructions.iter().all(always_review) {
+        if when.get::<NeedsReview>() == Some(&NeedsReview(false)) && instructions.iter().all(always_review) {
             return Some(format!(
                 "{} always calls for review, and the rule asks for `needs_review = false`",
                 list(instructions)
@@ -282,18 +280,15 @@ fn never_fires(rule: &Rule, policy: &Policy) -> Option<String> {
     None
 }
 
-fn list<T: std::fmt::Display>(items: &[T]) -> String {
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-}
-
 /// Whether a rule can match classified content: a classified level (or any level), and a
 /// kind of content (an administrative line only when it may carry a mark).
 fn matches_classified_content(when: &When) -> bool {
-    let classified = when.levels.as_ref().is_none_or(|l| l.iter().any(|l| CLASSIFIED.contains(l)));
-    let content = when.kinds.as_ref().is_none_or(|k| {
+    let unmarked_only = when.get::<Marked>() == Some(&Marked(false));
+    let classified = when.get::<Levels>().is_none_or(|Levels(l)| l.iter().any(|l| CLASSIFIED.contains(l)));
+    let content = when.get::<Kinds>().is_none_or(|Kinds(k)| {
         k.iter().any(|s| match s {
-            crate::policy::KindSelector::Kind(kind) => !kind.is_header_line() || when.marked != Some(false),
-            crate::policy::KindSelector::HeaderLine => when.marked != Some(false),
+            KindSelector::Kind(kind) => !kind.is_header_line() || !unmarked_only,
+            KindSelector::HeaderLine => !unmarked_only,
         })
     });
     classified && content
@@ -302,8 +297,11 @@ fn matches_classified_content(when: &When) -> bool {
 /// Whether a release rule can release classified content whose instruction is 75X.
 fn releases_what_never_lapses(rule: &Rule) -> bool {
     let when = &rule.when;
-    let seventy_five = when.instructions.as_ref().is_none_or(|i| i.contains(&DeclKind::X75));
-    matches_classified_content(when) && seventy_five && when.lapsed != Some(true) && when.needs_review != Some(false)
+    let seventy_five = when.get::<Instructions>().is_none_or(|Instructions(i)| i.contains(&DeclKind::X75));
+    matches_classified_content(when)
+        && seventy_five
+        && when.get::<Lapsed>() != Some(&Lapsed(true))
+        && when.get::<NeedsReview>() != Some(&NeedsReview(false))
 }
 
 /// Whether a release rule can release classified content before its instruction lapses: it
@@ -311,53 +309,6 @@ fn releases_what_never_lapses(rule: &Rule) -> bool {
 fn releases_classified_in_force(rule: &Rule) -> bool {
     let when = &rule.when;
     let only_unclassified_instructions =
-        when.instructions.as_ref().is_some_and(|i| i.iter().all(|k| *k == DeclKind::Na));
-    matches_classified_content(when) && when.lapsed != Some(true) && !only_unclassified_instructions
-}
-
-/// Whether `wider` matches every portion `narrower` matches (each of its conditions is absent
-/// or at most as strict).
-fn covers(wider: &When, narrower: &When) -> bool {
-    fn subset<T: PartialEq>(wide: Option<&Vec<T>>, narrow: Option<&Vec<T>>) -> bool {
-        match (wide, narrow) {
-            (None, _) => true,
-            (Some(_), None) => false,
-            (Some(w), Some(n)) => n.iter().all(|x| w.contains(x)),
-        }
-    }
-    #[expect(clippy::needless_pass_by_value, reason = "the options hold `Copy` values")]
-    fn same<T: PartialEq>(wide: Option<T>, narrow: Option<T>) -> bool {
-        wide.is_none() || wide == narrow
-    }
-    let kinds_ok = match (&wider.kinds, &narrower.kinds) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(w), Some(n)) => n.iter().all(|k| match k {
-            crate::policy::KindSelector::Kind(kind) => w.iter().any(|s| s.selects(*kind)),
-            crate::policy::KindSelector::HeaderLine => {
-                w.contains(k)
-                    || PortionKind::ALL.iter().filter(|p| p.is_header_line()).all(|p| w.iter().any(|s| s.selects(*p)))
-            }
-        }),
-    };
-    kinds_ok
-        && subset(wider.levels.as_ref(), narrower.levels.as_ref())
-        && same(wider.marked, narrower.marked)
-        && subset(wider.controls.as_ref(), narrower.controls.as_ref())
-        && subset(wider.orders.as_ref(), narrower.orders.as_ref())
-        && subset(wider.instructions.as_ref(), narrower.instructions.as_ref())
-        && same(wider.lapsed, narrower.lapsed)
-        && same(wider.needs_review, narrower.needs_review)
-        && wider.age_min.is_none_or(|w| narrower.age_min.is_some_and(|n| n >= w))
-        && wider.age_below.is_none_or(|w| narrower.age_below.is_some_and(|n| n <= w))
-        && subset(wider.reasons.as_ref(), narrower.reasons.as_ref())
-        && subset(wider.tags.as_ref(), narrower.tags.as_ref())
-        && wider.origin_from.is_none_or(|w| narrower.origin_from.is_some_and(|n| n >= w))
-        && wider.origin_before.is_none_or(|w| narrower.origin_before.is_some_and(|n| n <= w))
-        && same(wider.origin_known, narrower.origin_known)
-        && match (&wider.matches, &narrower.matches) {
-            (None, _) => true,
-            (Some(w), Some(n)) => w.as_str() == n.as_str(),
-            (Some(_), None) => false,
-        }
+        when.get::<Instructions>().is_some_and(|Instructions(i)| i.iter().all(|k| *k == DeclKind::Na));
+    matches_classified_content(when) && when.get::<Lapsed>() != Some(&Lapsed(true)) && !only_unclassified_instructions
 }

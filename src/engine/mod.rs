@@ -14,7 +14,8 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::model::{Document, Level, MarkValue, Portion, Span};
-use crate::policy::{KindSelector, Outcome, Policy, Rule, Scope, Unmarked, When, sort_labels};
+use crate::policy::condition::Subject;
+use crate::policy::{Outcome, Policy, Rule, Scope, Unmarked, sort_labels};
 pub use lapse::{Lapse, LapseDate};
 
 /// The outcome for a whole document, ordered from the least to the most withheld: the
@@ -328,9 +329,21 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
         candidates.push((defaults.parse_error, DEFAULT_PARSE_ERROR.to_owned(), default_labels()));
     }
 
+    let subject = Subject {
+        doc: facts.doc,
+        portion,
+        text,
+        level,
+        doc_controls: &facts.doc_controls,
+        lapsed,
+        needs_review: scope.lapse.needs_review,
+        age: facts.age,
+        as_of: facts.as_of,
+    };
     for rule in &facts.policy.rules {
-        match check(facts, portion, level, (&scope.lapse, lapsed), rule) {
-            Ok(()) if rule.scope == Scope::Matches => {
+        // A span rule's expression chooses spans: it is matched on the text below.
+        match rule.when.first_unmet(&subject, rule.scope == Scope::Matches) {
+            None if rule.scope == Scope::Matches => {
                 let found = matched_spans(rule, text, portion.span.start);
                 if found.is_empty() && explain == Explain::Yes {
                     why_not.push((rule.id.clone(), "its expression matches nothing in this portion".to_owned()));
@@ -339,10 +352,10 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
                     spans.push(SpanRedaction { span, labels: rule_labels(facts, rule), rules: vec![rule.id.clone()] });
                 }
             }
-            Ok(()) => candidates.push((rule.outcome, rule.id.clone(), rule_labels(facts, rule))),
-            Err(unmet) => {
+            None => candidates.push((rule.outcome, rule.id.clone(), rule_labels(facts, rule))),
+            Some(unmet) => {
                 if explain == Explain::Yes {
-                    why_not.push((rule.id.clone(), unmet.describe(facts, portion, level, &rule.when)));
+                    why_not.push((rule.id.clone(), unmet.why_not(&subject)));
                 }
             }
         }
@@ -392,7 +405,7 @@ fn rule_labels(facts: &Facts<'_>, rule: &Rule) -> Vec<String> {
 
 /// The spans a span rule redacts: the group named `redact` of each match, or the match.
 fn matched_spans(rule: &Rule, text: &str, offset: usize) -> Vec<Span> {
-    let Some(re) = &rule.when.matches else { return Vec::new() };
+    let Some(re) = rule.when.expression() else { return Vec::new() };
     re.captures_iter(text)
         .filter_map(|caps| caps.name("redact").or_else(|| caps.get(0)))
         .filter(|m| !m.as_str().trim().is_empty())
@@ -418,194 +431,4 @@ fn merge_spans(mut spans: Vec<SpanRedaction>) -> Vec<SpanRedaction> {
         }
     }
     out
-}
-
-fn list<T: fmt::Display>(items: &[T]) -> String {
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-}
-
-/// The first condition of a rule that a portion fails. Kept as data so that a run without
-/// `--explain` never formats the words of a miss.
-#[derive(Debug, Clone, Copy)]
-enum Unmet {
-    Kind,
-    Level,
-    LevelUnknown,
-    Marked(bool),
-    Controls,
-    Order,
-    Instruction,
-    Lapsed(bool),
-    NeedsReview(bool),
-    AgeUnknown,
-    AgeMin(i64),
-    AgeBelow(i64),
-    Reasons,
-    Tags,
-    OriginKnown(bool),
-    OriginFrom(NaiveDate),
-    OriginBefore(NaiveDate),
-    Expression,
-}
-
-impl Unmet {
-    /// The miss in words, for `--explain`.
-    fn describe(self, facts: &Facts<'_>, portion: &Portion, level: Option<Level>, when: &When) -> String {
-        let doc = facts.doc;
-        match self {
-            Self::Kind => {
-                let names: Vec<&str> = when
-                    .kinds
-                    .iter()
-                    .flatten()
-                    .map(|k| match k {
-                        KindSelector::Kind(kind) => kind.name(),
-                        KindSelector::HeaderLine => "header_line",
-                    })
-                    .collect();
-                format!("kind is {}, not {}", portion.kind, names.join(" or "))
-            }
-            Self::Level => format!(
-                "level is {}, not {}",
-                level.map_or_else(String::new, |l| l.to_string()),
-                list(when.levels.as_deref().unwrap_or_default())
-            ),
-            Self::LevelUnknown => "the level is not known".to_owned(),
-            Self::Marked(true) => "the portion has no mark of its own".to_owned(),
-            Self::Marked(false) => "the portion has its own mark".to_owned(),
-            Self::Controls => {
-                format!("none of the controls {} is present", list(when.controls.as_deref().unwrap_or_default()))
-            }
-            Self::Order => format!(
-                "the order cited is {}, not {}",
-                doc.order.as_deref().unwrap_or("none"),
-                list(when.orders.as_deref().unwrap_or_default())
-            ),
-            Self::Instruction => format!(
-                "the instruction is {}, not {}",
-                doc.decl.kind,
-                list(when.instructions.as_deref().unwrap_or_default())
-            ),
-            Self::Lapsed(true) => format!("the classification has not lapsed as of {}", facts.as_of),
-            Self::Lapsed(false) => format!("the classification has lapsed as of {}", facts.as_of),
-            Self::NeedsReview(true) => "the instruction does not call for review".to_owned(),
-            Self::NeedsReview(false) => "the instruction calls for review".to_owned(),
-            Self::AgeUnknown => "the document's age is unknown".to_owned(),
-            Self::AgeMin(min) => {
-                format!("the document is {} years old, less than {min}", facts.age.unwrap_or_default())
-            }
-            Self::AgeBelow(below) => {
-                format!("the document is {} years old, not less than {below}", facts.age.unwrap_or_default())
-            }
-            Self::Reasons => {
-                format!("none of the reasons {} is cited", list(when.reasons.as_deref().unwrap_or_default()))
-            }
-            Self::Tags => format!("none of the tags {} is present", list(when.tags.as_deref().unwrap_or_default())),
-            Self::OriginKnown(true) => "the origin date is unknown".to_owned(),
-            Self::OriginKnown(false) => "the origin date is known".to_owned(),
-            Self::OriginFrom(from) => format!("the origin is not on or after {from}"),
-            Self::OriginBefore(before) => format!("the origin is not before {before}"),
-            Self::Expression => "its expression does not match the portion's text".to_owned(),
-        }
-    }
-}
-
-/// Whether `rule` applies to `portion`; if not, the first condition that fails.
-/// For span rules the expression is matched later, on the text.
-fn check(
-    facts: &Facts<'_>,
-    portion: &Portion,
-    level: Option<Level>,
-    (lapse, lapsed): (&Lapse, bool),
-    rule: &Rule,
-) -> Result<(), Unmet> {
-    let when: &When = &rule.when;
-    let doc = facts.doc;
-    if let Some(kinds) = &when.kinds
-        && !kinds.iter().any(|k| k.selects(portion.kind))
-    {
-        return Err(Unmet::Kind);
-    }
-    if let Some(levels) = &when.levels {
-        match level {
-            Some(l) if levels.contains(&l) => {}
-            Some(_) => return Err(Unmet::Level),
-            None => return Err(Unmet::LevelUnknown),
-        }
-    }
-    // A mark found inside the portion makes it a marked portion.
-    if let Some(marked) = when.marked
-        && (portion.marking.is_some() || !portion.embedded.is_empty()) != marked
-    {
-        return Err(Unmet::Marked(marked));
-    }
-    if let Some(controls) = &when.controls {
-        let on_portion =
-            |c: &String| portion.marking.as_ref().is_some_and(|m| m.controls().iter().any(|pc| pc.name() == c));
-        if !controls.iter().any(|c| on_portion(c) || facts.doc_controls.contains(c)) {
-            return Err(Unmet::Controls);
-        }
-    }
-    if let Some(orders) = &when.orders
-        && !doc.order.as_ref().is_some_and(|o| orders.contains(o))
-    {
-        return Err(Unmet::Order);
-    }
-    if let Some(instructions) = &when.instructions
-        && !instructions.contains(&doc.decl.kind)
-    {
-        return Err(Unmet::Instruction);
-    }
-    if let Some(wanted) = when.lapsed
-        && lapsed != wanted
-    {
-        return Err(Unmet::Lapsed(wanted));
-    }
-    if let Some(review) = when.needs_review
-        && lapse.needs_review != review
-    {
-        return Err(Unmet::NeedsReview(review));
-    }
-    if let Some(min) = when.age_min
-        && facts.age.is_none_or(|a| a < min)
-    {
-        return Err(if facts.age.is_some() { Unmet::AgeMin(min) } else { Unmet::AgeUnknown });
-    }
-    if let Some(below) = when.age_below
-        && facts.age.is_none_or(|a| a >= below)
-    {
-        return Err(if facts.age.is_some() { Unmet::AgeBelow(below) } else { Unmet::AgeUnknown });
-    }
-    if let Some(reasons) = &when.reasons
-        && !doc.reasons.letters.iter().any(|l| reasons.contains(l))
-    {
-        return Err(Unmet::Reasons);
-    }
-    if let Some(tags) = &when.tags
-        && !doc.tags.iter().any(|t| tags.contains(t))
-    {
-        return Err(Unmet::Tags);
-    }
-    if let Some(known) = when.origin_known
-        && doc.created.is_some() != known
-    {
-        return Err(Unmet::OriginKnown(known));
-    }
-    if let Some(from) = when.origin_from
-        && doc.created.is_none_or(|o| o < from)
-    {
-        return Err(Unmet::OriginFrom(from));
-    }
-    if let Some(before) = when.origin_before
-        && doc.created.is_none_or(|o| o >= before)
-    {
-        return Err(Unmet::OriginBefore(before));
-    }
-    if rule.scope == Scope::Portion
-        && let Some(re) = &when.matches
-        && !re.is_match(doc.text(portion.span))
-    {
-        return Err(Unmet::Expression);
-    }
-    Ok(())
 }

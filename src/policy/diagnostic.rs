@@ -74,6 +74,8 @@ pub enum Code {
     P021,
     /// A rule releases classified content without asking that its instruction has lapsed.
     P022,
+    /// Unknown handling caveat.
+    P023,
     /// A rule is shadowed: a more restrictive rule fires whenever it does.
     P101,
     /// A release rule with no condition on level, kind or lapse.
@@ -96,7 +98,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 32] = [
         Self::P001,
         Self::P002,
         Self::P003,
@@ -119,6 +121,7 @@ impl Code {
         Self::P020,
         Self::P021,
         Self::P022,
+        Self::P023,
         Self::P101,
         Self::P102,
         Self::P103,
@@ -238,6 +241,11 @@ impl Code {
                 "release of classified content that has not lapsed",
                 "a rule that releases C, S or TS content must ask that its declassification instruction has lapsed; any other condition (an age, a tag, an origin) can hold while the classification is still in force",
                 "when = { level = [\"C\"], age_min = 10 }\noutcome = \"release\"",
+            ),
+            Self::P023 => (
+                "unknown handling caveat",
+                "the `caveats` condition knows the captions `SIPDIS`, `NODIS`, `EXDIS`, `LIMDIS` and `STADIS`; an unknown one would never match",
+                "caveats = [\"NODSI\"]",
             ),
             Self::P101 => (
                 "rule is shadowed",

@@ -1,8 +1,13 @@
 //! The policy file as written: serde structures over TOML that keep every value's span, so
 //! that errors and checks can point at `path:line:col`. Unknown keys are rejected.
 
+use std::fmt;
+
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use toml::Spanned;
+
+use super::condition::{self, ConditionDef, DateReader, FlagReader, IntegerReader, NamesReader, Reader, TextReader};
 
 /// A whole policy file.
 #[derive(Debug, Deserialize)]
@@ -81,59 +86,109 @@ pub struct RuleFile {
     pub scope: Option<Spanned<String>>,
 }
 
-/// `when`: conditions on the portion and its document. Lists match any of their values.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `when`: conditions on the portion and its document, keyed by the names of
+/// [`condition::CONDITIONS`]. Each value is read in the shape its condition declares, with its
+/// span; an unknown key is an error that lists the known ones.
+#[derive(Debug, Default)]
 pub struct WhenFile {
-    /// Portion kinds, or `header_line` for all administrative lines.
-    #[serde(default)]
-    pub kind: Option<Spanned<Vec<Spanned<String>>>>,
-    /// Effective levels of the portion (its own mark, or what it inherits).
-    #[serde(default)]
-    pub level: Option<Spanned<Vec<Spanned<String>>>>,
-    /// Whether the portion carries its own mark.
-    #[serde(default)]
-    pub marked: Option<Spanned<bool>>,
-    /// Controls on the portion or the document (any of).
-    #[serde(default)]
-    pub controls: Option<Spanned<Vec<Spanned<String>>>>,
-    /// The executive order cited (`12958`, `13526`).
-    #[serde(default)]
-    pub order: Option<Spanned<Vec<Spanned<String>>>>,
-    /// Kinds of declassification instruction.
-    #[serde(default)]
-    pub instruction: Option<Spanned<Vec<Spanned<String>>>>,
-    /// Whether the classification has lapsed as of the date.
-    #[serde(default)]
-    pub lapsed: Option<Spanned<bool>>,
-    /// Whether the instruction calls for review rather than release by date (events, 25X
-    /// without a date, 50X, 75X, an automatic date that cannot be computed).
-    #[serde(default)]
-    pub needs_review: Option<Spanned<bool>>,
-    /// Document age in whole years as of the date, at least.
-    #[serde(default)]
-    pub age_min: Option<Spanned<i64>>,
-    /// Document age in whole years as of the date, less than.
-    #[serde(default)]
-    pub age_below: Option<Spanned<i64>>,
-    /// Reasons cited (any of the letters `a`–`h`).
-    #[serde(default)]
-    pub reasons: Option<Spanned<Vec<Spanned<String>>>>,
-    /// TAGS (any of).
-    #[serde(default)]
-    pub tags: Option<Spanned<Vec<Spanned<String>>>>,
-    /// Origin date on or after.
-    #[serde(default)]
-    pub origin_from: Option<Spanned<DateValue>>,
-    /// Origin date before.
-    #[serde(default)]
-    pub origin_before: Option<Spanned<DateValue>>,
-    /// Whether the origin date is known.
-    #[serde(default)]
-    pub origin_known: Option<Spanned<bool>>,
-    /// A regular expression over the portion's text.
-    #[serde(default)]
-    pub matches: Option<Spanned<String>>,
+    /// The conditions as written, in file order.
+    pub entries: Vec<WhenEntry>,
+}
+
+/// One condition as written: its declaration and its value.
+#[derive(Debug)]
+pub struct WhenEntry {
+    /// The condition's declaration.
+    pub def: &'static ConditionDef,
+    /// Its value, in the shape the declaration asks for.
+    pub value: WhenValue,
+}
+
+/// A condition's value as written, with its span, beside the function that makes the
+/// condition of it (so that a value can only meet the reader of its own shape).
+#[derive(Debug)]
+pub enum WhenValue {
+    /// `true` or `false`.
+    Flag(FlagReader, Spanned<bool>),
+    /// A whole number.
+    Integer(IntegerReader, Spanned<i64>),
+    /// A date, bare or quoted.
+    Date(DateReader, Spanned<DateValue>),
+    /// A string.
+    Text(TextReader, Spanned<String>),
+    /// A list of strings.
+    Names(NamesReader, Spanned<Vec<Spanned<String>>>),
+}
+
+impl WhenValue {
+    /// Where the value is written.
+    #[must_use]
+    pub fn span(&self) -> std::ops::Range<usize> {
+        match self {
+            Self::Flag(_, v) => v.span(),
+            Self::Integer(_, v) => v.span(),
+            Self::Date(_, v) => v.span(),
+            Self::Text(_, v) => v.span(),
+            Self::Names(_, v) => v.span(),
+        }
+    }
+}
+
+impl WhenFile {
+    /// The value written for the condition `key`, if any.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&WhenValue> {
+        self.entries.iter().find(|e| e.def.key == key).map(|e| &e.value)
+    }
+}
+
+/// A key of `when`, read as its condition's declaration. An unknown key fails while the key
+/// is read, so that the error points at the key and lists the known ones.
+struct ConditionKey(&'static ConditionDef);
+
+impl<'de> Deserialize<'de> for ConditionKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Key;
+        impl Visitor<'_> for Key {
+            type Value = ConditionKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the name of a condition")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<ConditionKey, E> {
+                condition::find(key)
+                    .map(ConditionKey)
+                    .ok_or_else(|| de::Error::unknown_field(key, condition::KEYS.as_slice()))
+            }
+        }
+        deserializer.deserialize_identifier(Key)
+    }
+}
+
+impl<'de> Deserialize<'de> for WhenFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = WhenFile;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table of conditions")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WhenFile, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(ConditionKey(def)) = map.next_key()? {
+                    let value = match def.reader {
+                        Reader::Flag(make) => WhenValue::Flag(make, map.next_value()?),
+                        Reader::Integer(make) => WhenValue::Integer(make, map.next_value()?),
+                        Reader::Date(make) => WhenValue::Date(make, map.next_value()?),
+                        Reader::Text(make) => WhenValue::Text(make, map.next_value()?),
+                        Reader::Names(make) => WhenValue::Names(make, map.next_value()?),
+                    };
+                    entries.push(WhenEntry { def, value });
+                }
+                Ok(WhenFile { entries })
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
 }
 
 /// A date written as a TOML date (`2018-02-15`) or a string (`"2018-02-15"`).

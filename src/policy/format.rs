@@ -6,6 +6,8 @@
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
+use super::condition;
+
 const TOP: &[&str] = &["name", "version", "description", "defaults", "rule", "test"];
 const DEFAULTS: &[&str] = &[
     "unmarked",
@@ -18,24 +20,6 @@ const DEFAULTS: &[&str] = &[
     "event_falls_back_to_25_years",
 ];
 const RULE: &[&str] = &["id", "description", "when", "outcome", "labels", "cite_reasons", "scope"];
-const WHEN: &[&str] = &[
-    "kind",
-    "level",
-    "marked",
-    "controls",
-    "order",
-    "instruction",
-    "lapsed",
-    "needs_review",
-    "age_min",
-    "age_below",
-    "reasons",
-    "tags",
-    "origin_from",
-    "origin_before",
-    "origin_known",
-    "matches",
-];
 const TEST: &[&str] = &["name", "path", "as_of", "outcome", "portions", "document"];
 const PORTION: &[&str] = &["kind", "number", "starts_with", "decision", "rules", "labels"];
 
@@ -71,9 +55,9 @@ fn sort_entry(table: &mut Table, order: &[&str], position: &mut isize) {
     *position += 1;
     for (key, item) in table.iter_mut() {
         match (key.get(), item) {
-            ("when", Item::Value(Value::InlineTable(when))) => sort_inline(when, WHEN),
+            ("when", Item::Value(Value::InlineTable(when))) => sort_inline(when, &condition::KEYS),
             ("when", Item::Table(when)) => {
-                sort_table(when, WHEN);
+                sort_table(when, &condition::KEYS);
                 when.set_position(Some(*position));
                 *position += 1;
             }

@@ -7,6 +7,7 @@
 //! outcome wins. [`Policy::from_toml`] turns the file into a validated [`Policy`], collecting
 //! every error with its location; `declass check` adds its own findings.
 
+pub mod condition;
 pub mod diagnostic;
 pub mod file;
 pub mod format;
@@ -19,9 +20,10 @@ use regex::Regex;
 use sha2::{Digest as _, Sha256};
 use toml::Spanned;
 
-use crate::model::{DeclKind, Level, PortionKind, Span, lower_first};
+use crate::model::{Level, Span, lower_first};
+pub use condition::{KindSelector, When};
 pub use diagnostic::{Code, Diagnostic, Severity};
-use file::{DefaultsFile, PolicyFile, RuleFile, WhenFile};
+use file::{DefaultsFile, PolicyFile, RuleFile, WhenFile, WhenValue};
 
 /// The default policy, compiled into the binary.
 pub const DEFAULT_POLICY_TEXT: &str = include_str!("../../policies/default.toml");
@@ -121,86 +123,6 @@ impl Default for Defaults {
     }
 }
 
-/// A selection of portion kinds in a condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KindSelector {
-    /// One kind.
-    Kind(PortionKind),
-    /// Every administrative line (`header_line`).
-    HeaderLine,
-}
-
-impl KindSelector {
-    /// Whether a portion of `kind` is selected.
-    #[must_use]
-    pub fn selects(self, kind: PortionKind) -> bool {
-        match self {
-            Self::Kind(k) => k == kind,
-            Self::HeaderLine => kind.is_header_line(),
-        }
-    }
-}
-
-/// A rule's conditions; `None` means "any". Lists match any of their values.
-#[derive(Debug, Clone, Default)]
-pub struct When {
-    /// Portion kinds.
-    pub kinds: Option<Vec<KindSelector>>,
-    /// Effective levels.
-    pub levels: Option<Vec<Level>>,
-    /// Whether the portion carries its own mark.
-    pub marked: Option<bool>,
-    /// Controls (canonical names), on the portion or the document.
-    pub controls: Option<Vec<String>>,
-    /// Executive orders.
-    pub orders: Option<Vec<String>>,
-    /// Instruction kinds.
-    pub instructions: Option<Vec<DeclKind>>,
-    /// Lapsed as of the date.
-    pub lapsed: Option<bool>,
-    /// The instruction calls for review.
-    pub needs_review: Option<bool>,
-    /// Age at least, in whole years.
-    pub age_min: Option<i64>,
-    /// Age below, in whole years.
-    pub age_below: Option<i64>,
-    /// Reason letters.
-    pub reasons: Option<Vec<char>>,
-    /// TAGS.
-    pub tags: Option<Vec<String>>,
-    /// Origin on or after.
-    pub origin_from: Option<NaiveDate>,
-    /// Origin before.
-    pub origin_before: Option<NaiveDate>,
-    /// Origin known.
-    pub origin_known: Option<bool>,
-    /// Expression over the portion's text.
-    pub matches: Option<Regex>,
-}
-
-impl When {
-    /// Whether no condition is set.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.kinds.is_none()
-            && self.levels.is_none()
-            && self.marked.is_none()
-            && self.controls.is_none()
-            && self.orders.is_none()
-            && self.instructions.is_none()
-            && self.lapsed.is_none()
-            && self.needs_review.is_none()
-            && self.age_min.is_none()
-            && self.age_below.is_none()
-            && self.reasons.is_none()
-            && self.tags.is_none()
-            && self.origin_from.is_none()
-            && self.origin_before.is_none()
-            && self.origin_known.is_none()
-            && self.matches.is_none()
-    }
-}
-
 /// A validated rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -274,15 +196,6 @@ pub fn label_order(label: &str) -> (u32, String) {
 pub fn sort_labels(labels: &mut Vec<String>) {
     labels.sort_by_key(|l| label_order(l));
     labels.dedup();
-}
-
-/// Control names a condition may use.
-pub const CONTROL_NAMES: [&str; 12] =
-    ["NOFORN", "ORCON", "REL TO", "FGI", "FOUO", "LES", "PROPIN", "SCI", "RD", "FRD", "NATO", "EFTO"];
-
-/// Names of the values a `kind` condition accepts.
-fn kind_names() -> impl Iterator<Item = &'static str> {
-    PortionKind::ALL.into_iter().map(PortionKind::name).chain(std::iter::once("header_line"))
 }
 
 impl Policy {
@@ -416,7 +329,7 @@ fn outcome(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<Outc
     found
 }
 
-fn level(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<Level> {
+pub(crate) fn level(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<Level> {
     let found = Level::ALL.into_iter().find(|l| l.abbrev() == value.get_ref());
     if found.is_none() {
         let mut d = Diagnostic::new(Code::P004, format!("unknown level `{}`", value.get_ref()), Some(span_of(value)));
@@ -505,35 +418,6 @@ fn compile_defaults(file: &Spanned<DefaultsFile>, errors: &mut Vec<Diagnostic>) 
     defaults
 }
 
-/// Reads a list of names through `read`, reporting unknown ones with `code`.
-fn names<T>(
-    value: Option<&Spanned<Vec<Spanned<String>>>>,
-    code: Code,
-    what: &str,
-    known: &[&str],
-    read: impl Fn(&str) -> Option<T>,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<Vec<T>> {
-    let list = value?;
-    let mut out = Vec::new();
-    for item in list.get_ref() {
-        if let Some(found) = read(item.get_ref()) {
-            out.push(found);
-        } else {
-            let mut d = Diagnostic::new(code, format!("unknown {what} `{}`", item.get_ref()), Some(span_of(item)));
-            d = match diagnostic::did_you_mean(item.get_ref(), known.iter().copied()) {
-                Some(near) => d.with_hint(format!("did you mean `{near}`?")),
-                None => d.with_hint(format!(
-                    "{what}s are {}",
-                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                )),
-            };
-            errors.push(d);
-        }
-    }
-    Some(out)
-}
-
 fn date(value: Option<&Spanned<file::DateValue>>, errors: &mut Vec<Diagnostic>) -> Option<NaiveDate> {
     let value = value?;
     let found = value.get_ref().to_date();
@@ -546,94 +430,24 @@ fn date(value: Option<&Spanned<file::DateValue>>, errors: &mut Vec<Diagnostic>) 
     found
 }
 
+/// The rule's conditions, each made by its declaration's reader; a value a reader rejects
+/// is reported and leaves the condition out (the rule is then dropped with its errors).
 fn compile_when(when: &WhenFile, errors: &mut Vec<Diagnostic>) -> When {
-    let kind_list: Vec<&str> = kind_names().collect();
-    let level_list: Vec<&str> = Level::ALL.iter().map(|l| l.abbrev()).collect();
-    let instruction_list: Vec<&str> = DeclKind::ALL.iter().map(|k| k.name()).collect();
-    let kinds = names(
-        when.kind.as_ref(),
-        Code::P007,
-        "portion kind",
-        &kind_list,
-        |k| {
-            if k == "header_line" {
-                Some(KindSelector::HeaderLine)
-            } else {
-                PortionKind::from_name(k).map(KindSelector::Kind)
-            }
-        },
-        errors,
-    );
-    let levels = when.level.as_ref().map(|list| list.get_ref().iter().filter_map(|l| level(l, errors)).collect());
-    let _ = level_list;
-    let controls = names(
-        when.controls.as_ref(),
-        Code::P005,
-        "control",
-        &CONTROL_NAMES,
-        |c| {
-            let upper = c.to_ascii_uppercase();
-            CONTROL_NAMES.contains(&upper.as_str()).then_some(upper)
-        },
-        errors,
-    );
-    let instructions = names(
-        when.instruction.as_ref(),
-        Code::P006,
-        "instruction kind",
-        &instruction_list,
-        DeclKind::from_name,
-        errors,
-    );
-    let reasons = names(
-        when.reasons.as_ref(),
-        Code::P018,
-        "reason letter",
-        &["a", "b", "c", "d", "e", "f", "g", "h"],
-        |r| {
-            let mut chars = r.chars();
-            match (chars.next().map(|c| c.to_ascii_lowercase()), chars.next()) {
-                (Some(c @ 'a'..='h'), None) => Some(c),
-                _ => None,
-            }
-        },
-        errors,
-    );
-    let orders = when.order.as_ref().map(|list| list.get_ref().iter().map(|o| o.get_ref().trim().to_owned()).collect());
-    let tags =
-        when.tags.as_ref().map(|list| list.get_ref().iter().map(|t| t.get_ref().trim().to_ascii_uppercase()).collect());
-    let matches = when.matches.as_ref().and_then(|m| match Regex::new(m.get_ref()) {
-        Ok(re) => Some(re),
-        Err(e) => {
-            let detail = e.to_string();
-            let last =
-                detail.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().trim_start_matches("error: ");
-            errors.push(Diagnostic::new(
-                Code::P011,
-                format!("the expression does not compile: {}", lower_first(last)),
-                Some(span_of(m)),
-            ));
-            None
-        }
-    });
-    When {
-        kinds,
-        levels,
-        marked: when.marked.as_ref().map(|v| *v.get_ref()),
-        controls,
-        orders,
-        instructions,
-        lapsed: when.lapsed.as_ref().map(|v| *v.get_ref()),
-        needs_review: when.needs_review.as_ref().map(|v| *v.get_ref()),
-        age_min: when.age_min.as_ref().map(|v| *v.get_ref()),
-        age_below: when.age_below.as_ref().map(|v| *v.get_ref()),
-        reasons,
-        tags,
-        origin_from: date(when.origin_from.as_ref(), errors),
-        origin_before: date(when.origin_before.as_ref(), errors),
-        origin_known: when.origin_known.as_ref().map(|v| *v.get_ref()),
-        matches,
-    }
+    let conditions = when
+        .entries
+        .iter()
+        .filter_map(|entry| {
+            let condition = match &entry.value {
+                WhenValue::Flag(make, value) => Some(make(*value.get_ref())),
+                WhenValue::Integer(make, value) => Some(make(*value.get_ref())),
+                WhenValue::Date(make, value) => date(Some(value), errors).map(make),
+                WhenValue::Text(make, value) => make(value, errors),
+                WhenValue::Names(make, value) => make(value, errors),
+            };
+            condition.map(|c| (entry.def, c))
+        })
+        .collect();
+    When::new(conditions)
 }
 
 fn compile_rule(file: &Spanned<RuleFile>, errors: &mut Vec<Diagnostic>) -> Option<Rule> {
@@ -667,7 +481,7 @@ fn compile_rule(file: &Spanned<RuleFile>, errors: &mut Vec<Diagnostic>) -> Optio
     };
     if scope == Scope::Matches {
         let where_ = rule.scope.as_ref().map(span_of);
-        if rule.when.as_ref().is_none_or(|w| w.get_ref().matches.is_none()) {
+        if rule.when.as_ref().is_none_or(|w| w.get_ref().get("matches").is_none()) {
             errors.push(
                 Diagnostic::new(Code::P014, "a rule with `scope = \"matches\"` needs a `matches` expression", where_)
                     .with_hint("add `matches = \"…\"` to `when`"),

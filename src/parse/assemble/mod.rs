@@ -245,6 +245,7 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
         .map(|p| p.identifier.clone())
         .filter(|id| !id.is_empty())
         .or_else(|| derived_id(banner.as_ref(), created));
+    let caveats = handling_caveats_of(source, &portions);
     let classification = classification(banner.as_ref(), &header, &caveat_controls, &portions, highest_banner);
     let mut errors = Vec::new();
     if classification.level.is_none() {
@@ -268,6 +269,7 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
         reasons,
         classified_by,
         tags: clean_tags(tags.unwrap_or_default()),
+        caveats,
         subject: subject.map(|parts| join_subject(&parts)).filter(|s| !s.is_empty()),
         created,
         portions,
@@ -275,6 +277,20 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
         warnings,
         source: String::new(),
     }
+}
+
+/// The handling caveats on the document's caveat lines and banners, in
+/// [`HANDLING_CAVEATS`](crate::model::HANDLING_CAVEATS) order, without repeats. Text that
+/// names a caveat (a paragraph, a reference) does not count.
+fn handling_caveats_of(source: &str, portions: &[Portion]) -> Vec<&'static str> {
+    let mut found: Vec<&'static str> = portions
+        .iter()
+        .filter(|p| matches!(p.kind, PortionKind::Caveat | PortionKind::Banner))
+        .flat_map(|p| crate::model::handling_caveats(source.get(p.span.start..p.span.end).unwrap_or("")))
+        .collect();
+    found.sort_by_key(|c| crate::model::HANDLING_CAVEATS.iter().position(|k| k == c));
+    found.dedup();
+    found
 }
 
 impl<'s> Builder<'s> {

@@ -75,7 +75,7 @@ impl Input {
     pub fn read(&self, limit: u64) -> Result<Vec<u8>, String> {
         match self {
             Self::File(path) => read_file(path, limit),
-            Self::Stdin => read_limited(std::io::stdin().lock(), limit),
+            Self::Stdin => read_limited(std::io::stdin().lock(), limit, 0),
             Self::Record(record) => match &record.body {
                 RecordBody::Text(text) => Ok(text.as_bytes().to_vec()),
                 RecordBody::Path(path) => read_file(path, limit),
@@ -92,17 +92,18 @@ impl Input {
 /// Why the file cannot be read, lower case.
 pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|e| lower_first(&e.to_string()))?;
-    if let Ok(meta) = file.metadata()
-        && meta.is_file()
-        && meta.len() > limit
-    {
-        return Err(too_large(limit));
-    }
-    read_limited(file, limit)
+    // A regular file's size is known: read it into a buffer of that size (and one byte more,
+    // to see the end) rather than one grown by doubling.
+    let size = match file.metadata() {
+        Ok(meta) if meta.is_file() && meta.len() > limit => return Err(too_large(limit)),
+        Ok(meta) if meta.is_file() => usize::try_from(meta.len()).unwrap_or(0),
+        _ => 0,
+    };
+    read_limited(file, limit, size)
 }
 
-fn read_limited(reader: impl std::io::Read, limit: u64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
+fn read_limited(reader: impl std::io::Read, limit: u64, size: usize) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(size.saturating_add(1));
     reader.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| lower_first(&e.to_string()))?;
     if bytes.len() as u64 > limit { Err(too_large(limit)) } else { Ok(bytes) }
 }

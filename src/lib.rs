@@ -49,6 +49,6 @@ pub mod render;
 pub use cli::run;
 pub use engine::{Decisions, DocumentOutcome, evaluate};
 pub use model::Document;
-pub use parse::{parse_bytes, parse_str};
+pub use parse::{parse_bytes, parse_owned, parse_str};
 pub use policy::Policy;
 pub use render::release::{StampOptions, release_text};

@@ -154,8 +154,8 @@ pub(crate) fn read_bytes(input: &Input, limit: u64) -> Result<Vec<u8>, Failure> 
 }
 
 /// The document in an input's bytes, or why there is none.
-pub(crate) fn parse_document(input: &Input, bytes: &[u8]) -> Result<crate::model::Document, Failure> {
-    crate::parse::parse_bytes(bytes).map_err(|e| {
+pub(crate) fn parse_document(input: &Input, bytes: Vec<u8>) -> Result<crate::model::Document, Failure> {
+    crate::parse::parse_owned(bytes).map_err(|e| {
         let position = e.position();
         let text = e.to_string();
         let message = text.strip_prefix(&format!("{position}: ")).unwrap_or(&text).to_owned();
@@ -165,7 +165,7 @@ pub(crate) fn parse_document(input: &Input, bytes: &[u8]) -> Result<crate::model
 
 /// A document read and parsed, or why it could not be.
 pub(crate) fn read_document(input: &Input, limit: u64) -> Result<crate::model::Document, Failure> {
-    parse_document(input, &read_bytes(input, limit)?)
+    parse_document(input, read_bytes(input, limit)?)
 }
 
 /// Reports an input that yielded no document: on standard error, and in JSON output as an

@@ -87,7 +87,7 @@ pub(crate) fn run(args: &ReleaseArgs) -> u8 {
         |position, input| {
             let bytes = read_bytes(input, limit).map_err(|failure| (None, failure))?;
             let hash = hash_inputs.then(|| out_dir::sha256(&bytes));
-            let doc = parse_document(input, &bytes).map_err(|failure| (hash.clone(), failure))?;
+            let doc = parse_document(input, bytes).map_err(|failure| (hash.clone(), failure))?;
             let decisions = engine::evaluate(&doc, &policy, as_of);
             // The stamp's document number is the input's position, known here already.
             let options = render::release::StampOptions {

@@ -150,7 +150,10 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
         size = end * 2;
     };
     let body_start = front.as_span().end();
-    let mut out = Lines { preamble: None, lines: Vec::with_capacity(source.len() / 60 + 8) };
+    // One `Line` per line at most, plus the few that a glued header line splits into: sized
+    // once, since a `Line` is large and growing the list would copy it again and again.
+    let line_count = memchr::memchr_iter(b'\n', source.as_bytes()).count();
+    let mut out = Lines { preamble: None, lines: Vec::with_capacity(line_count + 8) };
     for part in front.into_inner() {
         match part.as_rule() {
             Rule::preamble => {
@@ -205,7 +208,7 @@ fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), Stri
     let body = source.get(start..).unwrap_or("");
     // Each line is read at once (prose, blank) or gathered for the grammar: `(at, index)`
     // says where a gathered line starts in the gathered text and in the source.
-    let mut gathered = String::new();
+    let mut gathered = String::with_capacity(body.len().min(GATHER_LIMIT + 4096));
     let mut starts: Vec<(usize, usize)> = Vec::new();
     let mut from = 0;
     let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain((!body.ends_with('\n')).then_some(body.len()));
@@ -216,6 +219,7 @@ fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), Stri
         match prose_or_blank(text.as_bytes()) {
             Some(true) => out.push(Line { kind: LineKind::Blank, span, in_header: false }),
             Some(false) => out.push(Line { kind: text_kind(span, source), span, in_header: false }),
+            None if indented_prose(text.as_bytes()) => out.push(Line { kind: LineKind::Text, span, in_header: false }),
             None => {
                 starts.push((gathered.len(), out.len()));
                 gathered.push_str(text);
@@ -279,6 +283,27 @@ fn prose_or_blank(line: &[u8]) -> Option<bool> {
         _ if line.iter().all(blank) => Some(true),
         [first, ..] if first.is_ascii_uppercase() && !may_be_structured(line) => Some(false),
         _ => None,
+    }
+}
+
+/// Whether a line is the grammar's `indented_prose`: blanks (no-break spaces too), then a
+/// lower-case letter, a capital and a lower-case letter, or a quote. The grammar reads it as
+/// text without trying any structured shape, and so does this test.
+fn indented_prose(line: &[u8]) -> bool {
+    let mut i = 0;
+    loop {
+        match line.get(i) {
+            Some(b' ' | b'\t') => i += 1,
+            Some(0xC2) if line.get(i + 1) == Some(&0xA0) => i += 2,
+            _ => break,
+        }
+    }
+    match line.get(i..).unwrap_or_default() {
+        _ if i == 0 => false,
+        [first, ..] if first.is_ascii_lowercase() => true,
+        [first, second, ..] if first.is_ascii_uppercase() && second.is_ascii_lowercase() => true,
+        [b'"' | b'\'', ..] => true,
+        _ => false,
     }
 }
 

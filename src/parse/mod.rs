@@ -71,18 +71,26 @@ impl ReadError {
 /// assert!(declass::parse::parse_bytes(b"\xff\xfe").is_err());
 /// ```
 pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ReadError> {
-    let text = match std::str::from_utf8(bytes) {
+    parse_owned(bytes.to_vec())
+}
+
+/// [`parse_bytes`] for bytes the caller gives away: the text is parsed in place, not copied.
+///
+/// # Errors
+/// As [`parse_bytes`].
+pub fn parse_owned(bytes: Vec<u8>) -> Result<Document, ReadError> {
+    let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or("");
             return Err(ReadError::InvalidUtf8 { position: LineIndex::new(valid).position(valid, valid.len()) });
         }
     };
-    if let Some(at) = memchr::memchr(0, bytes) {
-        return Err(ReadError::Binary { position: LineIndex::new(text).position(text, at) });
+    if let Some(at) = memchr::memchr(0, text.as_bytes()) {
+        return Err(ReadError::Binary { position: LineIndex::new(&text).position(&text, at) });
     }
-    parse_str(text.to_owned())
+    parse_str(text)
 }
 
 /// Parses a document from text.

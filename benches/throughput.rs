@@ -24,14 +24,14 @@ mod common;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// One pass: runs `work` on every file, returns (MB, seconds, sum of what `work` returns).
-fn pass(files: &[PathBuf], pool: &rayon::ThreadPool, work: &(dyn Fn(&[u8]) -> usize + Sync)) -> (f64, f64, usize) {
+fn pass(files: &[PathBuf], pool: &rayon::ThreadPool, work: &(dyn Fn(Vec<u8>) -> usize + Sync)) -> (f64, f64, usize) {
     let start = Instant::now();
     let (bytes, total) = pool.install(|| {
         files
             .par_iter()
             .map(|file| {
                 let bytes = std::fs::read(file).expect("readable corpus file");
-                (bytes.len(), work(&bytes))
+                (bytes.len(), work(bytes))
             })
             .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
     });
@@ -45,7 +45,7 @@ fn stage(
     threads: usize,
     runs: usize,
     unit: &str,
-    work: &(dyn Fn(&[u8]) -> usize + Sync),
+    work: &(dyn Fn(Vec<u8>) -> usize + Sync),
 ) {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("threads");
     let mut passes: Vec<(f64, f64, usize)> = (0..runs.max(1)).map(|_| pass(files, &pool, work)).collect();
@@ -74,28 +74,28 @@ fn main() {
     println!("{} files; today is {today}; median of {runs} runs", files.len());
     // Reading alone first: the ceiling for every stage, and a warm page cache for the rest
     // (every stage still reads its files).
-    stage("read", &files, all, runs, "bytes", &<[u8]>::len);
+    stage("read", &files, all, runs, "bytes", &|bytes: Vec<u8>| bytes.len());
 
-    let both = |name: &str, unit: &str, work: &(dyn Fn(&[u8]) -> usize + Sync)| {
+    let both = |name: &str, unit: &str, work: &(dyn Fn(Vec<u8>) -> usize + Sync)| {
         stage(name, &files, 1, runs, unit, work);
         if all > 1 {
             stage(name, &files, all, runs, unit, work);
         }
     };
 
-    let parse = |bytes: &[u8]| declass::parse::parse_bytes(bytes).map_or(0, |d| d.portions.len());
+    let parse = |bytes: Vec<u8>| declass::parse::parse_owned(bytes).map_or(0, |d| d.portions.len());
     both("parse", "portions", &parse);
 
-    let decide = |bytes: &[u8]| {
-        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+    let decide = |bytes: Vec<u8>| {
+        declass::parse::parse_owned(bytes).map_or(0, |doc| {
             let decisions = engine::evaluate(&doc, &policy, today);
             serde_json::to_string(&render::report::to_json("doc", &doc, &decisions, &policy)).map_or(0, |s| s.len())
         })
     };
     both("parse + evaluate + JSON report", "bytes of JSON", &decide);
 
-    let release = |bytes: &[u8]| {
-        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+    let release = |bytes: Vec<u8>| {
+        declass::parse::parse_owned(bytes).map_or(0, |doc| {
             let decisions = engine::evaluate(&doc, &policy, then);
             render::release::release_text(&doc, &decisions, &policy, &render::release::StampOptions::default()).len()
         })
@@ -106,8 +106,8 @@ fn main() {
     // directory per run (on the file system of the system's temporary directory).
     let out = std::env::temp_dir().join(format!("declass-bench-{}", std::process::id()));
     let counter = std::sync::atomic::AtomicUsize::new(0);
-    let to_dir = |bytes: &[u8]| {
-        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+    let to_dir = |bytes: Vec<u8>| {
+        declass::parse::parse_owned(bytes).map_or(0, |doc| {
             let decisions = engine::evaluate(&doc, &policy, then);
             let text =
                 render::release::release_text(&doc, &decisions, &policy, &render::release::StampOptions::default());
@@ -120,8 +120,8 @@ fn main() {
     both("release to a directory", "bytes written", &to_dir);
     let _ = std::fs::remove_dir_all(&out);
 
-    let diff = |bytes: &[u8]| {
-        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+    let diff = |bytes: Vec<u8>| {
+        declass::parse::parse_owned(bytes).map_or(0, |doc| {
             let decisions = engine::evaluate(&doc, &policy, then);
             let body = render::release::released_body(&doc, &decisions);
             declass::diff::text_diff("doc", &doc, &decisions, &body, declass::diff::DiffStyle::default()).len()
@@ -129,8 +129,8 @@ fn main() {
     };
     both("diff original → released", "bytes of diff", &diff);
 
-    let plan = |bytes: &[u8]| {
-        declass::parse::parse_bytes(bytes).map_or(0, |doc| {
+    let plan = |bytes: Vec<u8>| {
+        declass::parse::parse_owned(bytes).map_or(0, |doc| {
             let a = engine::evaluate(&doc, &policy, then);
             let b = engine::evaluate(&doc, &policy, today);
             usize::from(declass::diff::compare("doc", &doc, &a, &b).is_some())

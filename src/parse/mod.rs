@@ -2,10 +2,15 @@
 //!
 //! Two stages: the pest grammar (`grammar/document.pest`) classifies every line and reads
 //! the fields on it (`lines`); then the lines are grouped into portions and the document's
-//! fields are derived (`assemble`). pest's types never leave this module.
+//! fields are derived (`assemble`). When the second stage must read a piece of a line again
+//! (a field glued behind another, the end of a `Classified By`), it asks the grammar through
+//! `pieces`; marks in disguise are `marks`, dates `dates`, classifier names `classifier`.
+//! pest's types never leave this module.
 
 mod assemble;
 mod breaks;
+mod classifier;
+mod dates;
 mod fields;
 mod grammar;
 mod guard;
@@ -13,11 +18,12 @@ mod leads;
 mod lines;
 mod markers;
 mod marks;
+mod pieces;
 
 pub use markers::markers;
 use thiserror::Error;
 
-use crate::model::{Document, Position};
+use crate::model::{Document, LineIndex, Position};
 
 /// Why a file could not be read as a document at all.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -116,47 +122,4 @@ pub fn parse_str(source: String) -> Result<Document, ReadError> {
     };
     doc.source = source;
     Ok(doc)
-}
-
-/// Byte offsets of line starts, for turning offsets into line and column.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes the lines of `text`.
-    #[must_use]
-    pub fn new(text: &str) -> Self {
-        let mut starts = Vec::with_capacity(text.len() / 50 + 1);
-        starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Self { starts }
-    }
-
-    /// The line and column of byte `offset` of `text`, counting the columns on from `near`,
-    /// an earlier offset on the same line whose position is known (many portions on one long
-    /// line would otherwise cost a count from the line's start each).
-    #[must_use]
-    pub fn position_after(&self, text: &str, offset: usize, near: (usize, Position)) -> Position {
-        let (at, known) = near;
-        let line = self.starts.partition_point(|&start| start <= offset).max(1);
-        let same_line = at <= offset && self.starts.partition_point(|&start| start <= at).max(1) == line;
-        match text.get(at..offset) {
-            Some(between) if same_line => Position {
-                line: known.line,
-                col: known.col.saturating_add(u32::try_from(between.chars().count()).unwrap_or(u32::MAX)),
-            },
-            _ => self.position(text, offset),
-        }
-    }
-
-    /// The line and column (in characters) of byte `offset` of `text`.
-    #[must_use]
-    pub fn position(&self, text: &str, offset: usize) -> Position {
-        let line = self.starts.partition_point(|&start| start <= offset).max(1);
-        let start = self.starts[line - 1];
-        let col = text.get(start..offset.min(text.len())).map_or(1, |s| s.chars().count() + 1);
-        Position { line: u32::try_from(line).unwrap_or(u32::MAX), col: u32::try_from(col).unwrap_or(u32::MAX) }
-    }
 }

@@ -240,7 +240,7 @@ impl Policy {
         let mut seen: Vec<&Rule> = Vec::new();
         for rule in &rules {
             if let Some(first) = seen.iter().find(|r| r.id == rule.id) {
-                let line = crate::parse::LineIndex::new(text).position(text, first.id_span.start).line;
+                let line = crate::model::LineIndex::new(text).position(text, first.id_span.start).line;
                 errors.push(
                     Diagnostic::new(Code::P012, format!("rule id `{}` is already used", rule.id), Some(rule.id_span))
                         .with_hint(format!("the first rule with this id is on line {line}")),

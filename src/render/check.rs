@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::check::CheckReport;
+use crate::model::LineIndex;
 use crate::model::Position;
-use crate::parse::LineIndex;
 use crate::policy::{Code, Diagnostic, Severity};
 
 /// One checked file: its name, text and findings.

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::LineIndex;
 use crate::model::Position;
-use crate::parse::LineIndex;
 use crate::policy::Diagnostic;
 
 /// Where a diagnostic is: line and column, or 1:1 when it has no span.

@@ -3,7 +3,8 @@
 
 use super::{Builder, Open, trim_span};
 use crate::model::{Portion, PortionKind, Span};
-use crate::parse::lines::{self, Field};
+use crate::parse::lines::Field;
+use crate::parse::pieces;
 
 impl Builder<'_> {
     pub(super) fn rule(&mut self, span: Span) {
@@ -70,7 +71,7 @@ impl Builder<'_> {
         let in_subject = self.open.as_ref().is_some_and(|o| o.kind == PortionKind::Subject);
         if !self.main_text_started
             && !in_subject
-            && let Some((at, found)) = lines::find_glued_field(span, self.source)
+            && let Some((at, found)) = pieces::find_glued_field(span, self.source)
             && (self.decl.is_none() || found.iter().all(|f| matches!(f.value, Field::ClassifiedBy { .. })))
         {
             // What comes before the field continues an open `REF:` list only if it is a reference.
@@ -112,7 +113,7 @@ impl Builder<'_> {
             }
             Some(open) if open.kind == PortionKind::Subject && continues_subject => {
                 // `… DIEGO GARCIA  Classified By: …` glued on a continuation line.
-                let glued = lines::find_glued_field(span, self.source)
+                let glued = pieces::find_glued_field(span, self.source)
                     .filter(|(_, found)| found.iter().any(|f| matches!(f.value, Field::ClassifiedBy { .. })));
                 let own = glued.as_ref().map_or(span, |(at, _)| Span::new(span.start, *at));
                 let source = self.source;

@@ -1,8 +1,9 @@
 //! Values derived once the portions are known: the document's date of origin, its id when
-//! no preamble gives one, and its overall classification.
+//! no preamble gives one, its overall classification and its handling caveats.
 
 use crate::model::{
-    Banner, Classification, ClassificationSource, Control, Issue, Level, Marking, Portion, TransmissionHeader,
+    Banner, Classification, ClassificationSource, Control, Issue, Level, Marking, Portion, PortionKind,
+    TransmissionHeader,
 };
 
 /// The document's date of origin: the latest of the dates it gives for itself. Dates more
@@ -71,4 +72,18 @@ pub(super) fn classification(
     let marks = portions.iter().flat_map(|p| p.marking.iter().chain(&p.embedded)).filter_map(Marking::level);
     let highest = [level, header.routing_level, highest_banner].into_iter().flatten().chain(marks).max();
     Classification { level, controls, raw, source, highest }
+}
+
+/// The handling caveats on the document's caveat lines and banners, in
+/// [`HANDLING_CAVEATS`](crate::model::HANDLING_CAVEATS) order, without repeats. Text that
+/// names a caveat (a paragraph, a reference) does not count.
+pub(super) fn handling_caveats_of(source: &str, portions: &[Portion]) -> Vec<&'static str> {
+    let mut found: Vec<&'static str> = portions
+        .iter()
+        .filter(|p| matches!(p.kind, PortionKind::Caveat | PortionKind::Banner))
+        .flat_map(|p| crate::model::handling_caveats(source.get(p.span.start..p.span.end).unwrap_or("")))
+        .collect();
+    found.sort_by_key(|c| crate::model::HANDLING_CAVEATS.iter().position(|k| k == c));
+    found.dedup();
+    found
 }

@@ -4,7 +4,8 @@
 use super::{Builder, Open, is_signature};
 use crate::model::{Control, Decl, DeclKind, Marking, PortionKind, Span};
 use crate::parse::fields;
-use crate::parse::lines::{self, Field, Line, LineKind, Located};
+use crate::parse::lines::{Field, Line, LineKind, Located};
+use crate::parse::pieces;
 
 impl Builder<'_> {
     /// Whether an open `Classified By` block ends in the middle of its reason, so that this
@@ -51,7 +52,7 @@ impl Builder<'_> {
             self.extend(span, true);
             return true;
         }
-        let (end, found) = lines::classified_by_end(Span::new(open.start, span.end), self.source);
+        let (end, found) = pieces::classified_by_end(Span::new(open.start, span.end), self.source);
         if !found || end <= span.start {
             return false;
         }
@@ -187,7 +188,7 @@ impl Builder<'_> {
         let lower_list = !block.get(4..).unwrap_or("").chars().any(char::is_uppercase);
         let text = self.text(span);
         let upper = text.to_ascii_uppercase();
-        let field_at = [upper.find("SUBJECT"), lines::find_field_start(text)].into_iter().flatten().min();
+        let field_at = [upper.find("SUBJECT"), pieces::find_field_start(text)].into_iter().flatten().min();
         let head = Span::new(span.start, span.start + field_at.unwrap_or(text.len()));
         let Some(tags) = continued_tags(self.text(head), after_comma && lower_list) else { return false };
         if let Some(found) = self.tags.as_mut() {
@@ -196,7 +197,7 @@ impl Builder<'_> {
         self.extend(head, true);
         if head.end < span.end {
             let rest = Span::new(head.end, span.end);
-            match lines::reread(rest, self.source) {
+            match pieces::reread(rest, self.source) {
                 Some(kind) => self.body_line(&Line { kind, span: rest, in_header: false }),
                 None => self.extend(rest, true),
             }
@@ -290,7 +291,7 @@ pub(super) fn authority_blocks(lines: &[Line], source: &str) -> Vec<usize> {
                 }
                 _ => false,
             },
-            LineKind::ClassifiedBy { marking: None } => no_mark || lines::classified_by_end(line.span, source).1,
+            LineKind::ClassifiedBy { marking: None } => no_mark || pieces::classified_by_end(line.span, source).1,
             _ => false,
         }
     };

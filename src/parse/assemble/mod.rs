@@ -11,24 +11,28 @@
 //! * the signature is the short name line at the very end.
 //!
 //! Here: the portions being built and how lines extend, interrupt or close them. The front
-//! matter's fields and their continuations are in `front_matter`, headings, text lines and
-//! the signature in `body_text`, what is derived once the portions are known in `derived`.
+//! matter's fields and their continuations are in `front_matter`, the transmission header in
+//! `header`, headings, text lines and the signature in `body_text`, administrative-looking
+//! lines inside the body in `body_marks`, what is derived once the portions are known in
+//! `derived`.
 
+mod body_marks;
 mod body_text;
 mod derived;
 mod front_matter;
+mod header;
 
-use super::LineIndex;
-use super::fields;
-use super::lines::{self, Field, HeaderLine, Line, LineKind, Lines};
+use super::lines::{Field, Line, LineKind, Lines};
+use super::{classifier, dates, pieces};
 use super::{guard, leads};
+use crate::model::LineIndex;
 use crate::model::{
     Banner, ClassifiedBy, Control, Decl, Document, Issue, Level, Marking, Portion, PortionKind, Reasons, Span,
     TransmissionHeader,
 };
 
 use body_text::{is_signature, same_number};
-use derived::{classification, derived_id, later_origin};
+use derived::{classification, derived_id, handling_caveats_of, later_origin};
 use front_matter::{authority_blocks, clean_tags, contains_classified_by, join_subject};
 
 /// A portion still being extended by the lines that follow it.
@@ -208,9 +212,9 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
     // The first block that names someone; failing that, the first block.
     let mut classified_by: Option<ClassifiedBy> = None;
     for block in classified_by_blocks {
-        if let Some((classifier, found)) = lines::classified_by_block(block, source) {
+        if let Some((classifier, found)) = pieces::classified_by_block(block, source) {
             if classified_by.as_ref().is_none_or(|c| c.name.is_none()) {
-                let name = fields::classifier_name(&classifier);
+                let name = classifier::classifier_name(&classifier);
                 if classified_by.is_none() || name.is_some() {
                     classified_by = Some(ClassifiedBy { name, classifier, span: block });
                 }
@@ -222,9 +226,9 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
     }
 
     let origins: Vec<(&str, chrono::NaiveDate)> = [
-        ("the preamble's `Created`", preamble.as_ref().and_then(|p| fields::iso_date_prefix(&p.created))),
+        ("the preamble's `Created`", preamble.as_ref().and_then(|p| dates::iso_date_prefix(&p.created))),
         ("the date-time group", header.dtg_date),
-        ("`Cable dated:`", cable_dated.as_deref().and_then(fields::iso_date_prefix)),
+        ("`Cable dated:`", cable_dated.as_deref().and_then(dates::iso_date_prefix)),
         ("the `Date:` line", dated),
     ]
     .into_iter()
@@ -279,20 +283,6 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
     }
 }
 
-/// The handling caveats on the document's caveat lines and banners, in
-/// [`HANDLING_CAVEATS`](crate::model::HANDLING_CAVEATS) order, without repeats. Text that
-/// names a caveat (a paragraph, a reference) does not count.
-fn handling_caveats_of(source: &str, portions: &[Portion]) -> Vec<&'static str> {
-    let mut found: Vec<&'static str> = portions
-        .iter()
-        .filter(|p| matches!(p.kind, PortionKind::Caveat | PortionKind::Banner))
-        .flat_map(|p| crate::model::handling_caveats(source.get(p.span.start..p.span.end).unwrap_or("")))
-        .collect();
-    found.sort_by_key(|c| crate::model::HANDLING_CAVEATS.iter().position(|k| k == c));
-    found.dedup();
-    found
-}
-
 impl<'s> Builder<'s> {
     fn text(&self, span: Span) -> &'s str {
         self.source.get(span.start..span.end).unwrap_or("")
@@ -336,84 +326,6 @@ impl<'s> Builder<'s> {
         self.open = Some(open);
     }
 
-    /// The transmission header: its values, and its portions. Header lines are released as
-    /// administrative lines, so anything in them that is content is split off: the publisher's
-    /// `Cable title:` block (a copy of the subject) becomes a subject portion, and a banner
-    /// glued to `Cable dated:` is read with its glued fields like any banner line.
-    fn header_lines(&mut self, lines: &[Line]) {
-        let mut run: Option<Span> = None;
-        let mut title: Option<Span> = None;
-        for line in lines.iter().filter(|l| l.in_header) {
-            if matches!(line.kind, LineKind::Blank) {
-                continue;
-            }
-            let text = self.text(line.span);
-            if let Some(block) = &mut title {
-                if !(text.starts_with("Tags:") || text.starts_with("pdf")) {
-                    block.end = line.span.end;
-                    continue;
-                }
-                self.emit(PortionKind::Subject, *block, None, None);
-                title = None;
-            }
-            if text.starts_with("Cable title:") {
-                if let Some(span) = run.take() {
-                    self.emit(PortionKind::Header, span, None, None);
-                }
-                title = Some(line.span);
-                continue;
-            }
-            let LineKind::Header(header) = &line.kind else { continue };
-            if let HeaderLine::CableDated { date, banner } = header {
-                self.cable_dated = Some(date.clone());
-                if let Some((banner, glued)) = banner {
-                    if let Some(span) = run.take() {
-                        self.emit(PortionKind::Header, span, None, None);
-                    }
-                    self.emit(PortionKind::Header, Span::new(line.span.start, banner.span.start), None, None);
-                    self.banner.get_or_insert_with(|| banner.clone());
-                    self.fields(
-                        Span::new(banner.span.start, line.span.end),
-                        Some((PortionKind::Banner, banner.span.end)),
-                        glued,
-                    );
-                    self.close();
-                    continue;
-                }
-            }
-            match &mut run {
-                Some(span) => span.end = line.span.end,
-                None => run = Some(line.span),
-            }
-            match header {
-                HeaderLine::CableDated { .. } | HeaderLine::Other => {}
-                HeaderLine::Notice => self.header.partial_extract = true,
-                HeaderLine::Security { code } => {
-                    self.header.routing_level = lines::security_level(code);
-                    self.header.routing_raw = Some(text.trim().to_owned());
-                }
-                HeaderLine::Dtg { precedence, dtg } => {
-                    if self.header.dtg.is_none() {
-                        self.header.precedence = Some(precedence.clone());
-                        self.header.dtg_date = fields::dtg_date(dtg);
-                        self.header.dtg = Some(dtg.clone());
-                    }
-                }
-                HeaderLine::From(from) => {
-                    self.header.from.get_or_insert_with(|| from.clone());
-                }
-                HeaderLine::To(to) => self.header.to.push(to.clone()),
-                HeaderLine::Info(info) => self.header.info.push(info.clone()),
-            }
-        }
-        if let Some(block) = title {
-            self.emit(PortionKind::Subject, block, None, None);
-        }
-        if let Some(span) = run {
-            self.emit(PortionKind::Header, span, None, None);
-        }
-    }
-
     /// One line of the body. Paragraphs that start in the middle of the line (glued behind a
     /// field, a heading, a page marker or the previous paragraph) cut it into pieces first;
     /// each piece is then read as a line of its own.
@@ -440,7 +352,7 @@ impl<'s> Builder<'s> {
         if self.text(span).trim().is_empty() {
             return LineKind::Blank;
         }
-        lines::reread(span, self.source).unwrap_or_else(|| lines::text_kind(span, self.source))
+        pieces::reread(span, self.source).unwrap_or_else(|| pieces::text_kind(span, self.source))
     }
 
     /// Reads what follows a field on its line (`1. (C) …`, prose, a glued mark) as a piece of
@@ -524,7 +436,7 @@ impl<'s> Builder<'s> {
             }
             LineKind::Ref => {
                 // `REF: … CLASSIFIED BY: …` glued on one line.
-                if let Some((at, found)) = lines::find_glued_field(span, self.source)
+                if let Some((at, found)) = pieces::find_glued_field(span, self.source)
                     && found.iter().any(|f| matches!(f.value, Field::ClassifiedBy { .. }))
                 {
                     self.open(Open::new(PortionKind::Ref, Span::new(span.start, at)));
@@ -536,7 +448,7 @@ impl<'s> Builder<'s> {
                 self.rest_of_line(Span::new(end, span.end));
             }
             LineKind::ClassifiedBy { marking } => {
-                let (end, complete) = lines::classified_by_end(span, self.source);
+                let (end, complete) = pieces::classified_by_end(span, self.source);
                 let own = marking.as_ref().map(|m| m.span.start);
                 let cut = self.cut_at_mark(Span::new(span.start, end), PortionKind::ClassifiedBy, own);
                 let mut open = Open::new(PortionKind::ClassifiedBy, Span::new(span.start, cut));
@@ -658,120 +570,6 @@ impl<'s> Builder<'s> {
         // In a cable of unmarked paragraphs, and for the number after the next (one skipped
         // or lost), a paragraph starts.
         open.marking.is_some() && n != self.next_number + 1
-    }
-
-    /// Whether a piece is an administrative line (a field, a caveat, a banner, a page marker)
-    /// other than this document's own section banners and page markers.
-    fn is_administrative(&self, kind: &LineKind, span: Span) -> bool {
-        // An ISOO classification authority block at the end of the body is one.
-        if self.authority_lines.binary_search(&span.start).is_ok() {
-            return false;
-        }
-        match kind {
-            LineKind::Banner { banner, glued } => {
-                let alone =
-                    glued.is_empty() && self.text(Span::new(banner.span.end.min(span.end), span.end)).trim().is_empty();
-                !(alone && self.is_own_banner(banner))
-            }
-            LineKind::PageMarker { post, serial, end } => {
-                !self.is_own_page_marker(post.as_deref(), serial.as_deref(), Span::new(span.start, *end))
-            }
-            LineKind::Fields(_)
-            | LineKind::DeclassifyOn { .. }
-            | LineKind::DerivedFrom
-            | LineKind::Reason { .. }
-            | LineKind::Dated { .. }
-            | LineKind::Ref
-            | LineKind::ClassifiedBy { .. }
-            | LineKind::Caveat { .. } => true,
-            LineKind::Blank
-            | LineKind::Header(_)
-            | LineKind::Para { .. }
-            | LineKind::Lettered { .. }
-            | LineKind::Marked { .. }
-            | LineKind::Rule
-            | LineKind::Text => false,
-        }
-    }
-
-    /// A banner line repeating this document's own: the same level, and the same post and
-    /// serial when it gives them.
-    fn is_own_banner(&self, banner: &Banner) -> bool {
-        let Some(own) = &self.banner else { return false };
-        let same_serial = match (&own.serial, &banner.serial) {
-            (Some(a), Some(b)) => same_number(a, b),
-            (_, None) => true,
-            (None, Some(_)) => false,
-        };
-        let same_post = match (&own.post, &banner.post) {
-            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-            (_, None) => true,
-            (None, Some(_)) => false,
-        };
-        own.level == banner.level && same_serial && same_post
-    }
-
-    /// A page marker of this document: its post (which markers may cut short, `KUALA LUMP`)
-    /// and its serial are those of the document's banner.
-    fn is_own_page_marker(&self, post: Option<&str>, serial: Option<&str>, span: Span) -> bool {
-        let Some(own) = &self.banner else { return false };
-        let (Some(own_post), Some(own_serial)) = (own.post.as_deref(), own.serial.as_deref()) else { return false };
-        if let (Some(post), Some(serial)) = (post, serial) {
-            let post = post.trim();
-            return same_number(own_serial, serial)
-                && !post.is_empty()
-                && own_post.to_ascii_uppercase().starts_with(&post.to_ascii_uppercase());
-        }
-        // An old telegram's `PAGE 02 POST 05461 02 OF 02 271458Z`: the post and the serial are
-        // on the line.
-        let text = self.text(span).to_ascii_uppercase();
-        text.contains(&own_post.to_ascii_uppercase())
-            && text.split_whitespace().any(|word| same_number(own_serial, word))
-    }
-
-    /// Facts an administrative-looking line inside the body still gives: a declassification
-    /// instruction (a correction, a cable quoted in this one) and a banner's level count, fail
-    /// closed, though the line itself is content.
-    fn note_in_body(&mut self, kind: &LineKind, span: Span) {
-        match kind {
-            LineKind::Fields(found) => {
-                for field in found {
-                    if let Field::Eo { order, decl } = &field.value {
-                        self.record_decl(decl.clone(), order.clone(), field.span);
-                    }
-                }
-            }
-            LineKind::DeclassifyOn { decl, .. } => self.record_decl(Some(decl.clone()), None, span),
-            LineKind::Banner { banner, glued } => {
-                self.note_banner(banner, span);
-                for field in glued {
-                    if let Field::Eo { order, decl } = &field.value {
-                        self.record_decl(decl.clone(), order.clone(), field.span);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Records a banner: the first is the document's; a later one with another level is a
-    /// second marking (a cable quoted inside this one) that raises what unmarked text inherits.
-    fn note_banner(&mut self, banner: &Banner, span: Span) {
-        match &self.banner {
-            None => self.banner = Some(banner.clone()),
-            Some(own) => {
-                if banner.level > own.level && self.highest_banner.is_none_or(|l| banner.level > l) {
-                    self.warn(
-                        span,
-                        format!(
-                            "a second banner `{}` marks this document higher than its own `{}`: unmarked text is judged at {}",
-                            banner.raw, own.raw, banner.level
-                        ),
-                    );
-                }
-                self.highest_banner = self.highest_banner.max(Some(banner.level));
-            }
-        }
     }
 
     fn warn(&mut self, span: Span, message: String) {

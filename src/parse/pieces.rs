@@ -1,0 +1,546 @@
+//! Single lines and pieces of lines read with the grammar: a grammar pair made into a
+//! [`LineKind`], a text line read again with every structured shape, a field found glued
+//! inside a line, the end of a `Classified By` field. The second stage (`assemble`) asks the
+//! grammar through these functions only.
+
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use super::fields::{self, span_of};
+use super::grammar::{DocumentParser, Rule};
+use super::lines::{Field, HeaderLine, LineKind, Located};
+use super::{dates, leads, marks};
+use crate::model::{Decl, Level, Reasons, Span};
+
+/// A line read on its own with every structured shape, or as text.
+pub(crate) fn reread_or_text(span: Span, source: &str) -> LineKind {
+    if source.get(span.start..span.end).is_none_or(|t| t.trim().is_empty()) {
+        return LineKind::Blank;
+    }
+    reread(span, source).unwrap_or_else(|| text_kind(span, source))
+}
+
+/// A text line, unless it is one of the structured lines that start like prose: a page
+/// marker (`MOSCOW 00003335 002 OF 004`), told apart by its end, or a line that starts with a
+/// field, caveat or banner word in mixed or lower case, read again with every structured shape.
+pub(crate) fn text_kind(span: Span, source: &str) -> LineKind {
+    let line = source.get(span.start..span.end).unwrap_or("");
+    if starts_with_structured_word(line)
+        && let Some(kind) = reread(span, source)
+    {
+        return kind;
+    }
+    let first = line.trim_start().as_bytes().first().copied().unwrap_or(b' ');
+    // A subparagraph label in lower case before a mark (`a) (S)`, `ii. (S)`).
+    if first.is_ascii_lowercase()
+        && let Some(at) = leads::lower_label_then_mark(line)
+    {
+        if let Some(kind) = reread(span, source) {
+            return kind;
+        }
+        if let Some(marking) = marks::mark_at(&line[at..], span.start + at) {
+            let label = line[..at].trim().trim_matches(['(', ')', '.']).to_owned();
+            return LineKind::Lettered { label, marking };
+        }
+    }
+    // A mark in disguise at the start of a line (`[S] …`, `（S） …`, `(Ѕ) …`).
+    if matches!(first, b'(' | b'[' | b'{') || first >= 0x80 {
+        let at = line.len() - line.trim_start().len();
+        if let Some(marking) = marks::mark_at(&line[at..], span.start + at) {
+            return LineKind::Marked { marking };
+        }
+    }
+    // A page marker (`MOSCOW 00003335 002 OF 004`), alone on its line or with text after it.
+    if first.is_ascii_uppercase()
+        && looks_like_page_marker(line)
+        && let Some(kind) = page_marker(span, source)
+    {
+        return kind;
+    }
+    LineKind::Text
+}
+
+/// A cheap test before the grammar's: a post name (capitals and blanks) and then a serial of
+/// five to eight digits, within the first 40 bytes.
+fn looks_like_page_marker(line: &str) -> bool {
+    let bytes = line.trim_start().as_bytes();
+    let Some(digit) = bytes.iter().take(40).position(u8::is_ascii_digit) else { return false };
+    let post_ok =
+        digit > 1 && bytes[digit - 1] == b' ' && bytes[..digit].iter().all(|b| b.is_ascii_alphabetic() || *b == b' ');
+    let digits = bytes[digit..].iter().take_while(|b| b.is_ascii_digit()).count();
+    post_ok && (5..=8).contains(&digits)
+}
+
+/// A page marker at the start of the line at `span`, if the line starts with one that the
+/// end of the line or a blank follows.
+fn page_marker(span: Span, source: &str) -> Option<LineKind> {
+    let line = source.get(span.start..span.end)?;
+    let pair = DocumentParser::parse(Rule::page_marker, line).ok()?.next()?;
+    let end = pair.as_span().end();
+    if !line[end..].chars().next().is_none_or(char::is_whitespace) {
+        return None;
+    }
+    let mut post = None;
+    let mut serial = None;
+    for inner in pair.into_inner() {
+        match inner.as_rule() {
+            Rule::post_name => post = Some(inner.as_str().to_owned()),
+            Rule::page_serial => serial = Some(inner.as_str().to_owned()),
+            _ => {}
+        }
+    }
+    Some(LineKind::PageMarker { post, serial, end: span.start + end })
+}
+
+/// Lead-in words that may stand before a portion mark instead of a paragraph number.
+const LEAD_INS: [&str; 6] = ["comment", "summary", "note", "update", "action request", "background"];
+
+/// Whether a line that the grammar took for prose starts with a word that begins a structured
+/// line in mixed or lower case (`Classified By:`, `Subject:`, `sipdis`, `o (C)`).
+fn starts_with_structured_word(line: &str) -> bool {
+    let bytes = line.trim_start().as_bytes();
+    let Some(first) = bytes.first() else { return false };
+    // Words by initial, so that most lines are dismissed by their first byte.
+    let words: &[&str] = match first.to_ascii_lowercase() {
+        b'c' => &["classified", "c o n"],
+        b's' => &["subject", "subj", "sipdis", "sensitive", "s e c"],
+        b't' => &["tags", "tag:", "tas:", "t o p"],
+        b'r' => &["ref", "reason"],
+        b'd' => &["derived", "declassify", "date:"],
+        b'n' => &["noforn"],
+        b'e' => &["eo 1", "eo:", "e.o"],
+        b'o' => &["o ("],
+        b'u' => &["u n c"],
+        _ => &[],
+    };
+    let starts = |w: &&str| bytes.len() >= w.len() && bytes[..w.len()].eq_ignore_ascii_case(w.as_bytes());
+    if words.iter().any(starts) {
+        return true;
+    }
+    // A lead-in word before a mark (`Comment: (S) …`): only with a `(` close behind it.
+    LEAD_INS.iter().any(starts) && bytes.iter().take(32).any(|b| *b == b'(')
+}
+
+/// Re-reads a text line that starts with a field word in a case the fast path takes for prose
+/// (`subject: …` in a case-mangled copy) with every structured shape.
+pub(crate) fn reread(span: Span, source: &str) -> Option<LineKind> {
+    let line = source.get(span.start..span.end)?;
+    let pair = DocumentParser::parse(Rule::structured_line, line).ok()?.next()?;
+    if matches!(pair.as_rule(), Rule::blank_line | Rule::EOI) {
+        return None;
+    }
+    Some(body_line(pair, source, span.start))
+}
+
+pub(crate) fn header_line(pair: Pair<'_, Rule>) -> LineKind {
+    let rule = pair.as_rule();
+    if rule == Rule::blank_line {
+        return LineKind::Blank;
+    }
+    let text = pair.as_str();
+    let header = match rule {
+        Rule::cable_dated_line => {
+            let mut date = String::new();
+            let mut banner = None;
+            for inner in pair.into_inner() {
+                match inner.as_rule() {
+                    Rule::cable_datetime => date = inner.as_str().to_owned(),
+                    Rule::banner => {
+                        if let Some((b, tail)) = fields::banner(&inner, 0) {
+                            let glued = tail.map(|t| glued_tail(t, inner.get_input())).unwrap_or_default();
+                            banner = Some((b, glued));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            HeaderLine::CableDated { date, banner }
+        }
+        Rule::partial_notice_line => HeaderLine::Notice,
+        Rule::security_line => {
+            HeaderLine::Security { code: pair.into_inner().next().map(|p| p.as_str().to_owned()).unwrap_or_default() }
+        }
+        Rule::dtg_line => {
+            let mut precedence = String::new();
+            let mut dtg = String::new();
+            for inner in pair.into_inner() {
+                match inner.as_rule() {
+                    Rule::precedence => precedence = inner.as_str().to_owned(),
+                    Rule::dtg => dtg = inner.as_str().to_owned(),
+                    _ => {}
+                }
+            }
+            HeaderLine::Dtg { precedence, dtg }
+        }
+        Rule::fm_line => HeaderLine::From(after_keyword(text)),
+        Rule::to_line => HeaderLine::To(after_keyword(text)),
+        Rule::info_line => HeaderLine::Info(after_keyword(text)),
+        _ => HeaderLine::Other,
+    };
+    LineKind::Header(header)
+}
+
+fn after_keyword(text: &str) -> String {
+    text.split_once(' ').map_or("", |(_, rest)| rest).trim().to_owned()
+}
+
+pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> LineKind {
+    match pair.as_rule() {
+        Rule::blank_line => LineKind::Blank,
+        Rule::banner_line => {
+            let Some(banner_pair) = pair.into_inner().find(|p| p.as_rule() == Rule::banner) else {
+                return LineKind::Text;
+            };
+            match fields::banner(&banner_pair, offset) {
+                Some((banner, tail)) => {
+                    let glued = tail.map(|t| glued_tail(t, source)).unwrap_or_default();
+                    LineKind::Banner { banner, glued }
+                }
+                None => LineKind::Text,
+            }
+        }
+        Rule::page_marker_line => {
+            page_marker(Span::new(offset + pair.as_span().start(), offset + pair.as_span().end()), source)
+                .unwrap_or(LineKind::Text)
+        }
+        Rule::page_line => LineKind::PageMarker { post: None, serial: None, end: offset + pair.as_span().end() },
+        Rule::eo_line | Rule::decl_line | Rule::tags_line | Rule::subject_line => {
+            LineKind::Fields(field_sequence(pair, source, offset))
+        }
+        Rule::isoo_line => isoo_line(pair, offset),
+        Rule::ref_line => LineKind::Ref,
+        Rule::classified_by_line => LineKind::ClassifiedBy {
+            marking: pair.into_inner().find(|p| p.as_rule() == Rule::portion_mark).map(|p| fields::marking(&p, offset)),
+        },
+        Rule::caveat_line => {
+            let tail = pair.into_inner().find(|p| p.as_rule() == Rule::caveat_tail);
+            let words_end = tail.as_ref().map_or(offset, |t| offset + t.as_span().start());
+            let glued = tail
+                .filter(|t| !t.as_str().trim().is_empty())
+                .map(|t| glued_tail(span_of(&t, offset), source))
+                .unwrap_or_default();
+            LineKind::Caveat { glued, words_end }
+        }
+        Rule::para_line => {
+            let mut number = String::new();
+            let mut marking = None;
+            let mut text = Span::default();
+            for inner in pair.into_inner() {
+                match inner.as_rule() {
+                    Rule::para_number => number = inner.as_str().to_owned(),
+                    Rule::portion_mark | Rule::unrecognized_mark => marking = Some(fields::marking(&inner, offset)),
+                    Rule::para_text => text = span_of(&inner, offset),
+                    _ => {}
+                }
+            }
+            // A mark the grammar cannot read is still a mark: never an unmarked paragraph.
+            if marking.is_none() {
+                let rest = source.get(text.start..text.end).unwrap_or("");
+                let at = rest.len() - rest.trim_start().len();
+                marking = marks::mark_at(&rest[at..], text.start + at)
+                    .or_else(|| marks::split_mark(&rest[at..], text.start + at));
+            }
+            LineKind::Para { number, marking, text }
+        }
+        Rule::lettered_line => {
+            let mut label = String::new();
+            let mut marking = None;
+            for inner in pair.into_inner() {
+                match inner.as_rule() {
+                    Rule::sub_label => label = inner.as_str().trim_matches(['(', ')', '.']).to_owned(),
+                    Rule::portion_mark => marking = Some(fields::marking(&inner, offset)),
+                    _ => {}
+                }
+            }
+            marking.map_or(LineKind::Text, |marking| LineKind::Lettered { label, marking })
+        }
+        Rule::marked_line | Rule::lead_marked_line => pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::portion_mark)
+            .map_or(LineKind::Text, |p| LineKind::Marked { marking: fields::marking(&p, offset) }),
+        Rule::rule_line => LineKind::Rule,
+        _ => LineKind::Text,
+    }
+}
+
+fn isoo_line(pair: Pair<'_, Rule>, offset: usize) -> LineKind {
+    let Some(inner) = pair.into_inner().next() else { return LineKind::Text };
+    let end = offset + inner.as_span().end();
+    match inner.as_rule() {
+        Rule::declassify_on => {
+            let decl = inner
+                .clone()
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::decl_value)
+                .map_or_else(Decl::missing, |value| fields::decl(&value, offset));
+            LineKind::DeclassifyOn { decl, end }
+        }
+        Rule::dated => LineKind::Dated {
+            date: inner.into_inner().find(|p| p.as_rule() == Rule::decl_date).and_then(|d| dates::date_of(&d)),
+            end,
+        },
+        Rule::isoo_reason => LineKind::Reason {
+            reasons: inner
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::reasons)
+                .map(|r| fields::reasons(&r))
+                .unwrap_or_default(),
+            end,
+        },
+        _ => LineKind::DerivedFrom,
+    }
+}
+
+/// The fields of an `eo_line`, `tags_line` or `subject_line`, in order.
+fn field_sequence(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Vec<Located<Field>> {
+    let mut out = Vec::new();
+    for inner in pair.into_inner() {
+        match inner.as_rule() {
+            Rule::glued_fields => {
+                for glued in inner.into_inner() {
+                    if glued.as_rule() == Rule::tail {
+                        if !glued.as_str().trim().is_empty() {
+                            out.extend(glued_tail(span_of(&glued, offset), source));
+                        }
+                    } else {
+                        push_field(&glued, offset, &mut out);
+                    }
+                }
+            }
+            _ => push_field(&inner, offset, &mut out),
+        }
+    }
+    out
+}
+
+fn push_field(pair: &Pair<'_, Rule>, offset: usize, out: &mut Vec<Located<Field>>) {
+    if let Some(value) = field(pair, offset) {
+        out.push(Located { value, span: field_span(pair, offset) });
+    }
+}
+
+/// Where a field ends: `TAGS:` at the last word that is a tag, `Classified By` after its
+/// reasons (and the punctuation that closes them). Whatever follows on the line is not the
+/// field, whatever the grammar's rest-of-line token took.
+fn field_span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
+    let span = span_of(pair, offset);
+    let text = pair.as_str();
+    let length = match pair.as_rule() {
+        Rule::tags_field => {
+            let list_start = pair
+                .clone()
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::tag_list)
+                .map_or(text.len(), |p| p.as_span().start() - pair.as_span().start());
+            list_start + fields::tags_extent(&text[list_start..])
+        }
+        Rule::classified_by_field => classified_by_length(pair).0,
+        _ => text.len(),
+    };
+    Span::new(span.start, span.start + length.min(text.len()))
+}
+
+/// The length of a `classified_by_field` pair up to the end of its reasons and their closing
+/// punctuation, and whether it has reasons; without reasons, the whole pair.
+fn classified_by_length(pair: &Pair<'_, Rule>) -> (usize, bool) {
+    let text = pair.as_str();
+    let start = pair.as_span().start();
+    let reasons_end = pair
+        .clone()
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::reason_clause)
+        .and_then(|clause| clause.into_inner().find(|p| p.as_rule() == Rule::reasons))
+        .map(|reasons| reasons.as_span().end() - start);
+    match reasons_end {
+        Some(end) => {
+            let closing =
+                text[end..].bytes().take_while(|b| matches!(b, b'.' | b')' | b';' | b',' | b' ' | b'\t')).count();
+            (end + closing, true)
+        }
+        None => (text.len(), false),
+    }
+}
+
+/// Where the `Classified By` field that starts the text at `span` ends (its reasons may wrap
+/// onto the lines `span` also covers), and whether its reasons were found.
+pub(crate) fn classified_by_end(span: Span, source: &str) -> (usize, bool) {
+    let Some(text) = source.get(span.start..span.end) else { return (span.end, false) };
+    let Some(at) = find_ascii_ci(text, "classified") else { return (span.end, false) };
+    let Some(pair) = DocumentParser::parse(Rule::classified_by_field, &text[at..]).ok().and_then(|mut p| p.next())
+    else {
+        return (span.end, false);
+    };
+    let (length, found) = classified_by_length(&pair);
+    let end = span.start + at + length;
+    // Blanks before the end of the text belong to nobody.
+    (if found { end.min(span.end) } else { span.end }, found)
+}
+
+/// The byte offset of `needle` (ASCII, lower case) in `text`, in any case.
+fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    text.as_bytes().windows(n).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
+    Some(match pair.as_rule() {
+        Rule::eo_field | Rule::decl_field => {
+            let mut order = None;
+            let mut decl = None;
+            for inner in pair.clone().into_inner() {
+                match inner.as_rule() {
+                    Rule::order => order = Some(inner.as_str().to_owned()),
+                    Rule::decl_instruction | Rule::decl_value | Rule::na => decl = Some(fields::decl(&inner, offset)),
+                    _ => {}
+                }
+            }
+            Field::Eo { order, decl }
+        }
+        Rule::tags_field => Field::Tags(fields::tags(pair)),
+        Rule::subject_field => {
+            let mut marking = None;
+            let mut text = String::new();
+            for inner in pair.clone().into_inner() {
+                match inner.as_rule() {
+                    Rule::portion_mark => marking = Some(fields::marking(&inner, offset)),
+                    Rule::subject_text => text = inner.as_str().trim().to_owned(),
+                    _ => {}
+                }
+            }
+            Field::Subject { marking, text }
+        }
+        Rule::glued_caveat => Field::Caveat,
+        Rule::classified_by_field => Field::ClassifiedBy { complete: classified_by_length(pair).1 },
+        _ => return None,
+    })
+}
+
+/// Parses text glued after a banner, caveat or field (`SIPDISE.O. 12958: DECL: …TAGS: …`)
+/// into the fields it contains. Spans are in document coordinates. Text the grammar does not
+/// take as a field (`DEPT FOR EUR/RUS, …`) is passed over up to the next `E.O.` or
+/// `Classified By` in it.
+pub(crate) fn glued_tail(tail: Span, source: &str) -> Vec<Located<Field>> {
+    let mut out = Vec::new();
+    let mut from = tail.start;
+    while from < tail.end {
+        let Some(text) = source.get(from..tail.end) else { break };
+        let Ok(mut pairs) = DocumentParser::parse(Rule::glued_tail, text) else { break };
+        let Some(top) = pairs.next() else { break };
+        let mut rest = from;
+        for inner in top.into_inner() {
+            if inner.as_rule() == Rule::tail {
+                rest = from + inner.as_span().start();
+                continue;
+            }
+            let span = span_of(&inner, from);
+            if let Some(value) = field(&inner, from) {
+                out.push(Located { value, span });
+            }
+        }
+        // Look for a field further on in what the grammar left over.
+        let leftover = source.get(rest..tail.end).unwrap_or("");
+        match find_field_start(leftover) {
+            Some(at) if at > 0 => from = rest + at,
+            _ => break,
+        }
+    }
+    out
+}
+
+/// Finds an `E.O.` field or a `Classified By` glued in the middle of a front-matter text line
+/// (`DEPT FOR WHA/BSC E.O. 12958: DECL: 11/22/2012`) and parses from there.
+pub(crate) fn find_glued_field(line: Span, source: &str) -> Option<(usize, Vec<Located<Field>>)> {
+    let text = source.get(line.start..line.end)?;
+    let at = find_field_start(text)?;
+    let fields = glued_tail(Span::new(line.start + at, line.end), source);
+    (!fields.is_empty()).then_some((line.start + at, fields))
+}
+
+/// Byte offset of the first `E.O. 1xxxx`, `EO 1xxxx` or `Classified By` in `text`.
+pub(crate) fn find_field_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let eo = memchr::memchr2_iter(b'E', b'e', bytes).find(|&i| {
+        let rest = &bytes[i..];
+        let after = if rest.len() >= 4 && rest[..4].eq_ignore_ascii_case(b"e.o.") {
+            &rest[4..]
+        } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"eo ") {
+            &rest[3..]
+        } else {
+            return false;
+        };
+        let digits = after.iter().skip_while(|b| **b == b' ' || **b == b':').take(2).collect::<Vec<_>>();
+        digits.len() == 2 && *digits[0] == b'1' && digits[1].is_ascii_digit()
+    });
+    let classified = memchr::memchr2_iter(b'C', b'c', bytes).find(|&i| {
+        (i == 0 || !bytes[i - 1].is_ascii_alphabetic())
+            && bytes.len() >= i + 13
+            && bytes[i..i + 13].eq_ignore_ascii_case(b"classified by")
+    });
+    match (eo, classified) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The overall level a security-line code (`CCCCC`) witnesses.
+pub(crate) fn security_level(code: &str) -> Option<Level> {
+    match code {
+        "CCCCC" => Some(Level::C),
+        "SSSSS" => Some(Level::S),
+        "TTTTT" => Some(Level::Ts),
+        "UUUUU" | "EEEEE" => Some(Level::U),
+        _ => None,
+    }
+}
+
+/// Parses a `classified_by_field` block (one or more lines) into the classifier and reasons.
+pub(crate) fn classified_by_block(block: Span, source: &str) -> Option<(String, Reasons)> {
+    let text = source.get(block.start..block.end)?;
+    let at = text.to_ascii_lowercase().find("classified")?;
+    let text = text.get(at..)?;
+    let mut pairs = DocumentParser::parse(Rule::classified_by_field, text).ok()?;
+    let top = pairs.next()?;
+    let mut classifier = String::new();
+    let mut reasons = Reasons::default();
+    for inner in top.into_inner() {
+        match inner.as_rule() {
+            Rule::classifier => classifier = trim_classifier(inner.as_str()),
+            Rule::reason_clause => {
+                if let Some(r) = inner.into_inner().find(|p| p.as_rule() == Rule::reasons) {
+                    reasons = fields::reasons(&r);
+                }
+            }
+            _ => {}
+        }
+    }
+    // `CLASSIFIED BY: X, REASON 1.5 (D)` may also put the reasons before a glued tail.
+    if reasons.letters.is_empty()
+        && let Some(found) = find_reasons(text)
+    {
+        reasons = found;
+    }
+    Some((classifier, reasons))
+}
+
+/// The classifier without the words and punctuation that lead to the reason (`… Burns.
+/// for`), on one line.
+fn trim_classifier(text: &str) -> String {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    while words
+        .last()
+        .is_some_and(|w| w.eq_ignore_ascii_case("for") || w.chars().all(|c| matches!(c, ',' | ';' | ':' | '-')))
+    {
+        words.pop();
+    }
+    words.join(" ").trim_end_matches([',', ';', ':']).to_owned()
+}
+
+/// Finds the first `1.4 …` reasons phrase in `text`.
+pub(crate) fn find_reasons(text: &str) -> Option<Reasons> {
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("reason")?;
+    let from = at + lower[at..].find(|c: char| c.is_ascii_digit())?;
+    let sub = text.get(from..)?;
+    let mut pairs = DocumentParser::parse(Rule::reasons, sub).ok()?;
+    pairs.next().map(|r| fields::reasons(&r))
+}

@@ -75,10 +75,12 @@ pub(crate) enum LineKind {
     ClassifiedBy {
         marking: Option<Marking>,
     },
-    /// Caveat words (`SIPDIS`, `STATE FOR INR/B`) up to `words_end`, then fields glued on.
+    /// Caveat words (`SIPDIS`, `STATE FOR INR/B`) up to `words_end`, then fields glued on;
+    /// `noforn` when a `NOFORN` is written on the line.
     Caveat {
         glued: Vec<Located<Field>>,
         words_end: usize,
+        noforn: bool,
     },
     Para {
         number: String,
@@ -99,10 +101,20 @@ pub(crate) enum LineKind {
 /// Transmission header lines.
 #[derive(Debug, Clone)]
 pub(crate) enum HeaderLine {
-    CableDated { date: String, banner: Option<(Banner, Vec<Located<Field>>)> },
+    CableDated {
+        date: String,
+        banner: Option<(Banner, Vec<Located<Field>>)>,
+    },
     Notice,
-    Security { code: String },
-    Dtg { precedence: String, dtg: String },
+    /// The web viewer's `Cable title:`, which a copy of the subject follows.
+    CableTitle,
+    Security {
+        code: String,
+    },
+    Dtg {
+        precedence: String,
+        dtg: String,
+    },
     From(String),
     To(String),
     Info(String),

@@ -123,3 +123,35 @@ pub fn parse_str(source: String) -> Result<Document, ReadError> {
     doc.source = source;
     Ok(doc)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PortionKind;
+
+    /// The web viewer's title block is the grammar's `cable_title`: the copy of the subject
+    /// it holds (up to the viewer's `Tags:` line) is a subject portion, never header.
+    #[test]
+    fn a_cable_title_block_is_a_subject() {
+        let doc = parse_str(
+            "Cable dated:2009-03-02T10:00:00\nCable title: MINISTER DISCUSSES FISHERIES\nWITH THE AMBASSADOR\nTags:\u{a0}PREL\npdf how-to read a cable\nC O N F I D E N T I A L VALLETTA 000123\n\nE.O. 12958: DECL: 03/02/2019\n\n1. (C) Text.\n"
+                .to_owned(),
+        )
+        .expect("parses");
+        let kinds: Vec<(PortionKind, u32)> = doc.portions.iter().map(|p| (p.kind, p.position.line)).collect();
+        assert_eq!(&kinds[..3], [(PortionKind::Header, 1), (PortionKind::Subject, 2), (PortionKind::Header, 4)]);
+        let title = &doc.portions[1];
+        assert!(doc.text(title.span).ends_with("WITH THE AMBASSADOR"));
+    }
+
+    /// A caveat line carries whether it says `NOFORN`; the overall marking gathers it.
+    #[test]
+    fn a_noforn_caveat_line_is_a_control_of_the_document() {
+        let doc = parse_str(
+            "C O N F I D E N T I A L VALLETTA 000123\n\nSIPDIS NOFORN\n\nE.O. 12958: DECL: 03/02/2019\n\n1. (C) Text.\n"
+                .to_owned(),
+        )
+        .expect("parses");
+        assert!(doc.classification.controls.contains(&crate::model::Control::Noforn));
+    }
+}

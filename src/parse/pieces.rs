@@ -157,6 +157,9 @@ pub(crate) fn header_line(pair: Pair<'_, Rule>) -> LineKind {
             HeaderLine::CableDated { date, banner }
         }
         Rule::partial_notice_line => HeaderLine::Notice,
+        Rule::web_title_line if pair.clone().into_inner().any(|p| p.as_rule() == Rule::cable_title) => {
+            HeaderLine::CableTitle
+        }
         Rule::security_line => {
             HeaderLine::Security { code: pair.into_inner().next().map(|p| p.as_str().to_owned()).unwrap_or_default() }
         }
@@ -213,13 +216,14 @@ pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Li
             marking: pair.into_inner().find(|p| p.as_rule() == Rule::portion_mark).map(|p| fields::marking(&p, offset)),
         },
         Rule::caveat_line => {
+            let noforn = pair.as_str().contains("NOFORN");
             let tail = pair.into_inner().find(|p| p.as_rule() == Rule::caveat_tail);
             let words_end = tail.as_ref().map_or(offset, |t| offset + t.as_span().start());
             let glued = tail
                 .filter(|t| !t.as_str().trim().is_empty())
                 .map(|t| glued_tail(span_of(&t, offset), source))
                 .unwrap_or_default();
-            LineKind::Caveat { glued, words_end }
+            LineKind::Caveat { glued, words_end, noforn }
         }
         Rule::para_line => {
             let mut number = String::new();

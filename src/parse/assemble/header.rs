@@ -27,7 +27,7 @@ impl Builder<'_> {
                 self.emit(PortionKind::Subject, *block, None, None);
                 title = None;
             }
-            if text.starts_with("Cable title:") {
+            if matches!(line.kind, LineKind::Header(HeaderLine::CableTitle)) {
                 if let Some(span) = run.take() {
                     self.emit(PortionKind::Header, span, None, None);
                 }
@@ -57,7 +57,7 @@ impl Builder<'_> {
                 None => run = Some(line.span),
             }
             match header {
-                HeaderLine::CableDated { .. } | HeaderLine::Other => {}
+                HeaderLine::CableDated { .. } | HeaderLine::CableTitle | HeaderLine::Other => {}
                 HeaderLine::Notice => self.header.partial_extract = true,
                 HeaderLine::Security { code } => {
                     self.header.routing_level = pieces::security_level(code);

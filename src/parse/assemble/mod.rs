@@ -458,7 +458,7 @@ impl<'s> Builder<'s> {
                 self.open(open);
                 self.rest_of_line(Span::new(end, span.end));
             }
-            LineKind::Caveat { glued, words_end } => {
+            LineKind::Caveat { glued, words_end, noforn } => {
                 let words_end = (*words_end).clamp(span.start, span.end);
                 if glued.is_empty()
                     && self.text(Span::new(words_end, span.end)).trim().is_empty()
@@ -467,7 +467,7 @@ impl<'s> Builder<'s> {
                     return;
                 }
                 self.close();
-                if self.text(span).contains("NOFORN") && !self.main_text_started {
+                if *noforn && !self.main_text_started {
                     self.caveat_controls.push(Control::Noforn);
                 }
                 self.fields(span, Some((PortionKind::Caveat, words_end)), glued);

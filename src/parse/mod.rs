@@ -1,11 +1,11 @@
 //! Parsing: source text → typed [`Document`].
 //!
 //! Two stages: the pest grammar (`grammar/document.pest`) classifies every line and reads
-//! the fields on it (`lines`); then the lines are grouped into portions and the document's
-//! fields are derived (`assemble`). When the second stage must read a piece of a line again
-//! (a field glued behind another, the end of a `Classified By`), it asks the grammar through
-//! `pieces`; marks in disguise are `marks`, dates `dates`, classifier names `classifier`.
-//! pest's types never leave this module.
+//! the fields on it (`lines`, into the kinds of `line_kind`); then the lines are grouped into
+//! portions and the document's fields are derived (`assemble`). When the second stage must
+//! read a piece of a line again (a field glued behind another, the end of a `Classified By`),
+//! it asks the grammar through `pieces`; marks in disguise are `marks`, dates `dates`,
+//! classifier names `classifier`. pest's types never leave this module.
 
 mod assemble;
 mod breaks;
@@ -15,6 +15,7 @@ mod fields;
 mod grammar;
 mod guard;
 mod leads;
+mod line_kind;
 mod lines;
 mod markers;
 mod marks;

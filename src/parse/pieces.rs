@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 
 use super::fields::{self, span_of};
 use super::grammar::{DocumentParser, Rule};
-use super::lines::{Field, HeaderLine, LineKind, Located};
+use super::line_kind::{Field, HeaderLine, LineKind, Located};
 use super::{dates, leads, marks};
 use crate::model::{Decl, Level, Reasons, Span};
 

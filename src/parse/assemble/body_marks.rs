@@ -4,7 +4,7 @@
 
 use super::{Builder, same_number};
 use crate::model::{Banner, Span};
-use crate::parse::lines::{Field, LineKind};
+use crate::parse::line_kind::{Field, LineKind};
 
 impl Builder<'_> {
     /// Whether a piece is an administrative line (a field, a caveat, a banner, a page marker)

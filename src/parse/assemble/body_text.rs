@@ -3,7 +3,7 @@
 
 use super::{Builder, Open, trim_span};
 use crate::model::{Portion, PortionKind, Span};
-use crate::parse::lines::Field;
+use crate::parse::line_kind::Field;
 use crate::parse::pieces;
 
 impl Builder<'_> {

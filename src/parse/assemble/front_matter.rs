@@ -4,7 +4,7 @@
 use super::{Builder, Open, is_signature};
 use crate::model::{Control, Decl, DeclKind, Marking, PortionKind, Span};
 use crate::parse::fields;
-use crate::parse::lines::{Field, Line, LineKind, Located};
+use crate::parse::line_kind::{Field, Line, LineKind, Located};
 use crate::parse::pieces;
 
 impl Builder<'_> {

@@ -3,7 +3,7 @@
 
 use super::Builder;
 use crate::model::{PortionKind, Span};
-use crate::parse::lines::{HeaderLine, Line, LineKind};
+use crate::parse::line_kind::{HeaderLine, Line, LineKind};
 use crate::parse::{dates, pieces};
 
 impl Builder<'_> {

@@ -22,7 +22,8 @@ mod derived;
 mod front_matter;
 mod header;
 
-use super::lines::{Field, Line, LineKind, Lines};
+use super::line_kind::{Field, Line, LineKind};
+use super::lines::Lines;
 use super::{classifier, dates, pieces};
 use super::{guard, leads};
 use crate::model::LineIndex;

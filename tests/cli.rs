@@ -65,6 +65,7 @@ struct ParsedDoc {
     reason_section: Option<String>,
     classified_by: Option<ParsedClassifiedBy>,
     tags: Vec<String>,
+    caveats: Vec<String>,
     subject: Option<String>,
     preamble: Option<ParsedPreamble>,
     paragraphs: Vec<ParsedParagraph>,

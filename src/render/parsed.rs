@@ -29,6 +29,8 @@ pub struct ParsedJson<'a> {
     pub classified_by: Option<ClassifiedByJson<'a>>,
     /// TAGS.
     pub tags: &'a [String],
+    /// Handling caveats on the caveat lines and banner (`SIPDIS`, `NODIS`…).
+    pub caveats: &'a [&'static str],
     /// Subject, one line.
     pub subject: Option<&'a str>,
     /// The publisher's preamble values, kept apart from the document's marking.
@@ -211,6 +213,7 @@ pub fn to_json<'a>(path: &'a str, doc: &'a Document) -> ParsedJson<'a> {
             .as_ref()
             .map(|c| ClassifiedByJson { name: c.name.as_deref(), classifier: &c.classifier }),
         tags: &doc.tags,
+        caveats: &doc.caveats,
         subject: doc.subject.as_deref(),
         preamble: doc.preamble.as_ref().map(|p| PreambleJson {
             identifier: &p.identifier,
@@ -274,6 +277,7 @@ pub fn to_text(path: &str, doc: &Document) -> String {
         doc.classified_by.as_ref().map_or_else(none, |c| c.name.clone().unwrap_or_else(|| c.classifier.clone()))
     );
     let _ = writeln!(out, "  tags            {}", if doc.tags.is_empty() { none() } else { doc.tags.join(" ") });
+    let _ = writeln!(out, "  caveats         {}", if doc.caveats.is_empty() { none() } else { doc.caveats.join(" ") });
     let _ = writeln!(out, "  subject         {}", doc.subject.clone().unwrap_or_else(none));
     let _ = writeln!(out, "  portions");
     for portion in &doc.portions {

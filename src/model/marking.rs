@@ -271,11 +271,18 @@ pub const HANDLING_CAVEATS: [&str; 5] = ["SIPDIS", "NODIS", "EXDIS", "LIMDIS", "
 
 /// The handling caveats written as words in `text`, in [`HANDLING_CAVEATS`] order.
 pub fn handling_caveats(text: &str) -> impl Iterator<Item = &'static str> + '_ {
-    HANDLING_CAVEATS.into_iter().filter(move |caveat| {
-        text.match_indices(caveat).any(|(at, _)| {
-            let before = text[..at].chars().next_back();
-            let after = text[at + caveat.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        })
-    })
+    // Every caveat ends in `DIS`: one search for that, rather than one per caveat.
+    let mut found = [false; HANDLING_CAVEATS.len()];
+    for end in memchr::memmem::find_iter(text.as_bytes(), b"DIS").map(|at| at + 3) {
+        let Some(head) = text.get(..end) else { continue };
+        for (seen, caveat) in found.iter_mut().zip(HANDLING_CAVEATS) {
+            let Some(at) = head.len().checked_sub(caveat.len()) else { continue };
+            if head.ends_with(caveat) {
+                let before = text[..at].chars().next_back();
+                let after = text[end..].chars().next();
+                *seen |= !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+            }
+        }
+    }
+    HANDLING_CAVEATS.into_iter().zip(found).filter_map(|(caveat, seen)| seen.then_some(caveat))
 }

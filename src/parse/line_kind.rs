@@ -26,14 +26,16 @@ pub(crate) struct Located<T> {
     pub span: Span,
 }
 
-/// What one line is.
+/// What one line is. The larger values are boxed: a document has a `Line` for every line,
+/// most of them `Text` or `Blank`, and a list of large lines costs more to fill and walk than
+/// the few allocations of the structured ones.
 #[derive(Debug, Clone)]
 pub(crate) enum LineKind {
     Blank,
     /// A transmission header line.
     Header(HeaderLine),
     Banner {
-        banner: Banner,
+        banner: Box<Banner>,
         glued: Vec<Located<Field>>,
     },
     /// A page marker (`MOSCOW 00003335 002 OF 004`) or old telegram page header (`PAGE 02 …`),
@@ -49,14 +51,14 @@ pub(crate) enum LineKind {
     Fields(Vec<Located<Field>>),
     /// ISOO `Declassify On:`, the field ending at `end`.
     DeclassifyOn {
-        decl: Decl,
+        decl: Box<Decl>,
         end: usize,
     },
     /// ISOO `Derived From:`.
     DerivedFrom,
     /// ISOO `Reason:`, the field ending at `end`.
     Reason {
-        reasons: Reasons,
+        reasons: Box<Reasons>,
         end: usize,
     },
     /// `Date: 12 May 2011`, the field ending at `end`.
@@ -66,7 +68,7 @@ pub(crate) enum LineKind {
     },
     Ref,
     ClassifiedBy {
-        marking: Option<Marking>,
+        marking: Option<Box<Marking>>,
     },
     /// Caveat words (`SIPDIS`, `STATE FOR INR/B`) up to `words_end`, then fields glued on;
     /// `noforn` when a `NOFORN` is written on the line.
@@ -77,15 +79,15 @@ pub(crate) enum LineKind {
     },
     Para {
         number: String,
-        marking: Option<Marking>,
+        marking: Option<Box<Marking>>,
         text: Span,
     },
     Lettered {
         label: String,
-        marking: Marking,
+        marking: Box<Marking>,
     },
     Marked {
-        marking: Marking,
+        marking: Box<Marking>,
     },
     Rule,
     Text,
@@ -96,7 +98,7 @@ pub(crate) enum LineKind {
 pub(crate) enum HeaderLine {
     CableDated {
         date: String,
-        banner: Option<(Banner, Vec<Located<Field>>)>,
+        banner: Option<Box<(Banner, Vec<Located<Field>>)>>,
     },
     Notice,
     /// The web viewer's `Cable title:`, which a copy of the subject follows.
@@ -123,3 +125,7 @@ pub(crate) struct Line {
     /// Whether the line is in the transmission header.
     pub in_header: bool,
 }
+
+// A document has a `Line` for every line: keep it small (with the values inline it was 200
+// bytes; the large ones are boxed).
+const _: () = assert!(std::mem::size_of::<Line>() <= 88);

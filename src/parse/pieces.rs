@@ -40,14 +40,14 @@ pub(crate) fn text_kind(span: Span, source: &str) -> LineKind {
         }
         if let Some(marking) = marks::mark_at(&line[at..], span.start + at) {
             let label = line[..at].trim().trim_matches(['(', ')', '.']).to_owned();
-            return LineKind::Lettered { label, marking };
+            return LineKind::Lettered { label, marking: Box::new(marking) };
         }
     }
     // A mark in disguise at the start of a line (`[S] …`, `（S） …`, `(Ѕ) …`).
     if matches!(first, b'(' | b'[' | b'{') || first >= 0x80 {
         let at = line.len() - line.trim_start().len();
         if let Some(marking) = marks::mark_at(&line[at..], span.start + at) {
-            return LineKind::Marked { marking };
+            return LineKind::Marked { marking: Box::new(marking) };
         }
     }
     // A page marker (`MOSCOW 00003335 002 OF 004`), alone on its line or with text after it.
@@ -154,7 +154,7 @@ pub(crate) fn header_line(pair: Pair<'_, Rule>) -> LineKind {
                     _ => {}
                 }
             }
-            HeaderLine::CableDated { date, banner }
+            HeaderLine::CableDated { date, banner: banner.map(Box::new) }
         }
         Rule::partial_notice_line => HeaderLine::Notice,
         Rule::web_title_line if pair.clone().into_inner().any(|p| p.as_rule() == Rule::cable_title) => {
@@ -197,7 +197,7 @@ pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Li
             match fields::banner(&banner_pair, offset) {
                 Some((banner, tail)) => {
                     let glued = tail.map(|t| glued_tail(t, source)).unwrap_or_default();
-                    LineKind::Banner { banner, glued }
+                    LineKind::Banner { banner: Box::new(banner), glued }
                 }
                 None => LineKind::Text,
             }
@@ -213,7 +213,7 @@ pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Li
         Rule::isoo_line => isoo_line(pair, offset),
         Rule::ref_line => LineKind::Ref,
         Rule::classified_by_line => LineKind::ClassifiedBy {
-            marking: pair.into_inner().find(|p| p.as_rule() == Rule::portion_mark).map(|p| fields::marking(&p, offset)),
+            marking: pair.into_inner().find(|p| p.as_rule() == Rule::portion_mark).map(|p| Box::new(fields::marking(&p, offset))),
         },
         Rule::caveat_line => {
             let noforn = pair.as_str().contains("NOFORN");
@@ -244,7 +244,7 @@ pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Li
                 marking = marks::mark_at(&rest[at..], text.start + at)
                     .or_else(|| marks::split_mark(&rest[at..], text.start + at));
             }
-            LineKind::Para { number, marking, text }
+            LineKind::Para { number, marking: marking.map(Box::new), text }
         }
         Rule::lettered_line => {
             let mut label = String::new();
@@ -256,12 +256,12 @@ pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Li
                     _ => {}
                 }
             }
-            marking.map_or(LineKind::Text, |marking| LineKind::Lettered { label, marking })
+            marking.map_or(LineKind::Text, |marking| LineKind::Lettered { label, marking: Box::new(marking) })
         }
         Rule::marked_line | Rule::lead_marked_line => pair
             .into_inner()
             .find(|p| p.as_rule() == Rule::portion_mark)
-            .map_or(LineKind::Text, |p| LineKind::Marked { marking: fields::marking(&p, offset) }),
+            .map_or(LineKind::Text, |p| LineKind::Marked { marking: Box::new(fields::marking(&p, offset)) }),
         Rule::rule_line => LineKind::Rule,
         _ => LineKind::Text,
     }
@@ -277,7 +277,7 @@ fn isoo_line(pair: Pair<'_, Rule>, offset: usize) -> LineKind {
                 .into_inner()
                 .find(|p| p.as_rule() == Rule::decl_value)
                 .map_or_else(Decl::missing, |value| fields::decl(&value, offset));
-            LineKind::DeclassifyOn { decl, end }
+            LineKind::DeclassifyOn { decl: Box::new(decl), end }
         }
         Rule::dated => LineKind::Dated {
             date: inner.into_inner().find(|p| p.as_rule() == Rule::decl_date).and_then(|d| dates::date_of(&d)),
@@ -287,7 +287,7 @@ fn isoo_line(pair: Pair<'_, Rule>, offset: usize) -> LineKind {
             reasons: inner
                 .into_inner()
                 .find(|p| p.as_rule() == Rule::reasons)
-                .map(|r| fields::reasons(&r))
+                .map(|r| Box::new(fields::reasons(&r)))
                 .unwrap_or_default(),
             end,
         },

@@ -88,7 +88,7 @@ impl Builder<'_> {
                     }
                 }
             }
-            LineKind::DeclassifyOn { decl, .. } => self.record_decl(Some(decl.clone()), None, span),
+            LineKind::DeclassifyOn { decl, .. } => self.record_decl(Some((**decl).clone()), None, span),
             LineKind::Banner { banner, glued } => {
                 self.note_banner(banner, span);
                 for field in glued {

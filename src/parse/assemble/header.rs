@@ -37,7 +37,7 @@ impl Builder<'_> {
             let LineKind::Header(header) = &line.kind else { continue };
             if let HeaderLine::CableDated { date, banner } = header {
                 self.cable_dated = Some(date.clone());
-                if let Some((banner, glued)) = banner {
+                if let Some((banner, glued)) = banner.as_deref() {
                     if let Some(span) = run.take() {
                         self.emit(PortionKind::Header, span, None, None);
                     }

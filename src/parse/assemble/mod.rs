@@ -411,7 +411,7 @@ impl<'s> Builder<'s> {
             }
             LineKind::DeclassifyOn { decl, end } => {
                 self.close();
-                self.record_decl(Some(decl.clone()), None, span);
+                self.record_decl(Some((**decl).clone()), None, span);
                 self.emit(PortionKind::Decl, Span::new(span.start, *end), None, None);
                 self.rest_of_line(Span::new(*end, span.end));
             }
@@ -430,7 +430,7 @@ impl<'s> Builder<'s> {
             LineKind::Reason { reasons, end } => {
                 self.close();
                 if self.reasons.letters.is_empty() {
-                    self.reasons = reasons.clone();
+                    self.reasons = (**reasons).clone();
                 }
                 self.emit(PortionKind::ClassifiedBy, Span::new(span.start, *end), None, None);
                 self.rest_of_line(Span::new(*end, span.end));
@@ -453,7 +453,7 @@ impl<'s> Builder<'s> {
                 let own = marking.as_ref().map(|m| m.span.start);
                 let cut = self.cut_at_mark(Span::new(span.start, end), PortionKind::ClassifiedBy, own);
                 let mut open = Open::new(PortionKind::ClassifiedBy, Span::new(span.start, cut));
-                open.marking.clone_from(marking);
+                open.marking = marking.as_deref().cloned();
                 open.complete = complete || cut < end;
                 let end = cut;
                 self.open(open);
@@ -474,7 +474,7 @@ impl<'s> Builder<'s> {
                 self.fields(span, Some((PortionKind::Caveat, words_end)), glued);
             }
             LineKind::Para { number, marking, text } => {
-                if self.takes_reason_continuation(marking.as_ref(), *text) {
+                if self.takes_reason_continuation(marking.as_deref(), *text) {
                     self.extend(span, false);
                     return;
                 }
@@ -484,7 +484,7 @@ impl<'s> Builder<'s> {
                 }
                 let mut open = Open::new(PortionKind::Paragraph, span);
                 open.number = Some(number.clone());
-                open.marking.clone_from(marking);
+                open.marking = marking.as_deref().cloned();
                 self.open(open);
                 if let Ok(n) = number.parse::<u32>() {
                     self.next_number = n + 1;
@@ -502,7 +502,7 @@ impl<'s> Builder<'s> {
                 }
                 let mut open = Open::new(PortionKind::Subparagraph, span);
                 open.number = Some(label.clone());
-                open.marking = Some(marking.clone());
+                open.marking = Some((**marking).clone());
                 self.open(open);
                 self.main_text_started = true;
             }
@@ -512,7 +512,7 @@ impl<'s> Builder<'s> {
                     return;
                 }
                 let mut open = Open::new(PortionKind::Paragraph, span);
-                open.marking = Some(marking.clone());
+                open.marking = Some((**marking).clone());
                 self.open(open);
                 self.main_text_started = true;
             }

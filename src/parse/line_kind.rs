@@ -7,7 +7,7 @@ use crate::model::{Banner, Decl, Marking, Reasons, Span};
 #[derive(Debug, Clone)]
 pub(crate) enum Field {
     /// An `E.O.` field: the order and its instruction.
-    Eo { order: Option<String>, decl: Option<Decl> },
+    Eo { order: Option<String>, decl: Option<Box<Decl>> },
     /// `TAGS:` and its tags.
     Tags(Vec<String>),
     /// `SUBJECT:`, its mark and the subject text on this line.

@@ -92,9 +92,10 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
 }
 
 /// At most this much gathered text goes to the grammar in one call: enough to pay for a
-/// call's fixed cost many times over, little enough that pest's token queue (tens of bytes
-/// per token) stays a few megabytes on a document of any size.
-const GATHER_LIMIT: usize = 1 << 18;
+/// call's fixed cost many times over, little enough that pest's token queue stays a few
+/// megabytes on a document of any size (a short structured line such as `TAGS: PREL,` makes
+/// a dozen tokens of 40 bytes, and the queue grows by doubling: up to 80 times its text).
+const GATHER_LIMIT: usize = 1 << 16;
 
 /// The lines of the body, from `start` to the end of `source`.
 fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), String> {

@@ -297,7 +297,8 @@ fn isoo_line(pair: Pair<'_, Rule>, offset: usize) -> LineKind {
 
 /// The fields of an `eo_line`, `tags_line` or `subject_line`, in order.
 fn field_sequence(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Vec<Located<Field>> {
-    let mut out = Vec::new();
+    // Most such lines hold one field; a line per field of a long document adds up.
+    let mut out = Vec::with_capacity(1);
     for inner in pair.into_inner() {
         match inner.as_rule() {
             Rule::glued_fields => {
@@ -394,7 +395,7 @@ fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
             for inner in pair.clone().into_inner() {
                 match inner.as_rule() {
                     Rule::order => order = Some(inner.as_str().to_owned()),
-                    Rule::decl_instruction | Rule::decl_value | Rule::na => decl = Some(fields::decl(&inner, offset)),
+                    Rule::decl_instruction | Rule::decl_value | Rule::na => decl = Some(Box::new(fields::decl(&inner, offset))),
                     _ => {}
                 }
             }

@@ -84,7 +84,7 @@ impl Builder<'_> {
             LineKind::Fields(found) => {
                 for field in found {
                     if let Field::Eo { order, decl } = &field.value {
-                        self.record_decl(decl.clone(), order.clone(), field.span);
+                        self.record_decl(decl.as_deref().cloned(), order.clone(), field.span);
                     }
                 }
             }
@@ -93,7 +93,7 @@ impl Builder<'_> {
                 self.note_banner(banner, span);
                 for field in glued {
                     if let Field::Eo { order, decl } = &field.value {
-                        self.record_decl(decl.clone(), order.clone(), field.span);
+                        self.record_decl(decl.as_deref().cloned(), order.clone(), field.span);
                     }
                 }
             }

@@ -115,7 +115,7 @@ impl Builder<'_> {
     pub(super) fn record_fields(&mut self, found: &[Located<Field>]) {
         for field in found {
             match &field.value {
-                Field::Eo { order, decl } => self.record_decl(decl.clone(), order.clone(), field.span),
+                Field::Eo { order, decl } => self.record_decl(decl.as_deref().cloned(), order.clone(), field.span),
                 Field::Tags(tags) => {
                     if self.tags.is_none() {
                         self.tags = Some(tags.clone());

@@ -32,11 +32,25 @@ impl Failure {
     }
 }
 
-/// `body` (a JSON object) as one line with `schema_version` first.
+/// `body` (a JSON object) as one line with `schema_version` first. The object is written
+/// once, behind the version, in place: a document's report can be tens of megabytes.
 #[must_use]
 pub fn line(body: &impl Serialize) -> String {
-    let json = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
-    splice(&format!("\"schema_version\":{SCHEMA_VERSION}"), &json)
+    let mut out = format!("{{\"schema_version\":{SCHEMA_VERSION}").into_bytes();
+    let at = out.len();
+    if serde_json::to_writer(&mut out, body).is_err() || out.get(at) != Some(&b'{') {
+        out.truncate(at);
+        out.extend_from_slice(b"}");
+    } else if out.len() == at + 2 {
+        // `{}`: nothing to add after the version.
+        out.truncate(at + 1);
+        out[at] = b'}';
+    } else {
+        out[at] = b',';
+    }
+    out.push(b'\n');
+    // serde_json writes UTF-8, and so does the prefix.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The line of an input that yielded no document: `{"schema_version", "error": {…}}`.
@@ -57,20 +71,6 @@ pub fn stream_line(id: Option<&str>, command: &str, body: &impl Serialize) -> St
 #[must_use]
 pub fn stream_error_line(id: Option<&str>, failure: &Failure) -> String {
     stream_line(id, "error", failure)
-}
-
-/// `{` `first` `,` the rest of `object` `}` and a newline.
-fn splice(first: &str, object: &str) -> String {
-    let rest = object.strip_prefix('{').unwrap_or("}");
-    let mut out = String::with_capacity(object.len() + first.len() + 3);
-    out.push('{');
-    out.push_str(first);
-    if rest != "}" {
-        out.push(',');
-    }
-    out.push_str(rest);
-    out.push('\n');
-    out
 }
 
 #[cfg(test)]

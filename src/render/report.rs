@@ -51,7 +51,7 @@ pub struct DocumentJson<'a> {
     /// The lapse in full.
     pub lapse: LapseJson<'a>,
     /// Decisions per portion.
-    pub portions: Vec<PortionJson<'a>>,
+    pub portions: PortionsJson<'a>,
     /// Parse problems.
     pub errors: Vec<String>,
     /// Facts the reviewer should know (origin dates that disagree, further instructions, a
@@ -119,6 +119,46 @@ pub struct PortionJson<'a> {
     pub why_not: Vec<WhyNotJson<'a>>,
 }
 
+/// The portions of a document with their decisions, in JSON: written one by one as they are
+/// serialized, so that a document of many portions is never held twice in memory.
+pub struct PortionsJson<'a> {
+    doc: &'a Document,
+    decisions: &'a Decisions,
+}
+
+impl<'a> PortionsJson<'a> {
+    /// Each portion's JSON, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = PortionJson<'a>> + use<'a> {
+        self.doc.portions.iter().zip(&self.decisions.portions).map(|(p, d)| PortionJson {
+            portion: parsed::PortionJson::of(p),
+            decision: d.outcome.name(),
+            labels: &d.labels,
+            rules: &d.rules,
+            level: d.level.map(crate::model::Level::abbrev),
+            inherited: d.inherited,
+            spans: d
+                .spans
+                .iter()
+                .map(|s| SpanJson { span: [s.span.start, s.span.end], labels: &s.labels, rules: &s.rules })
+                .collect(),
+            notes: &d.notes,
+            why_not: d.why_not.iter().map(|(rule, reason)| WhyNotJson { rule, reason }).collect(),
+        })
+    }
+}
+
+impl Serialize for PortionsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl std::fmt::Debug for PortionsJson<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 const fn lapse_kind(date: LapseDate) -> &'static str {
     match date {
         LapseDate::Already => "already",
@@ -145,26 +185,7 @@ pub fn to_json<'a>(path: &'a str, doc: &'a Document, decisions: &'a Decisions, p
             needs_review: decisions.lapse.needs_review,
             clause: &decisions.lapse.clause,
         },
-        portions: doc
-            .portions
-            .iter()
-            .zip(&decisions.portions)
-            .map(|(p, d)| PortionJson {
-                portion: parsed::PortionJson::of(p),
-                decision: d.outcome.name(),
-                labels: &d.labels,
-                rules: &d.rules,
-                level: d.level.map(crate::model::Level::abbrev),
-                inherited: d.inherited,
-                spans: d
-                    .spans
-                    .iter()
-                    .map(|s| SpanJson { span: [s.span.start, s.span.end], labels: &s.labels, rules: &s.rules })
-                    .collect(),
-                notes: &d.notes,
-                why_not: d.why_not.iter().map(|(rule, reason)| WhyNotJson { rule, reason }).collect(),
-            })
-            .collect(),
+        portions: PortionsJson { doc, decisions },
         errors: doc.errors.iter().map(|e| format!("{}: {}", e.position, e.message)).collect(),
         warnings: doc.warnings.iter().map(|w| format!("{}: {}", w.position, w.message)).collect(),
     }

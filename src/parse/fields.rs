@@ -299,9 +299,13 @@ pub(crate) fn tags_extent(list: &str) -> usize {
 /// Tags written on a line: separated by blanks, commas or semicolons, upper-cased.
 /// A page header left in the line (`SECRET PAGE 02 ROME 03067`) ends the tags.
 pub(crate) fn split_tags(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+    let mut tags: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
         .map(|t| t.trim_matches(|c: char| c == '.' || c == '-' || c == ':').to_ascii_uppercase())
         .filter(|t| !t.is_empty())
         .take_while(|t| !matches!(t.as_str(), "SECRET" | "CONFIDENTIAL" | "UNCLASSIFIED" | "PAGE"))
-        .collect()
+        .collect();
+    // Kept with the line until the document is assembled: no room for tags that never come.
+    tags.shrink_to_fit();
+    tags
 }

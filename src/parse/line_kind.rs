@@ -11,7 +11,7 @@ pub(crate) enum Field {
     /// `TAGS:` and its tags.
     Tags(Vec<String>),
     /// `SUBJECT:`, its mark and the subject text on this line.
-    Subject { marking: Option<Marking>, text: String },
+    Subject { marking: Option<Box<Marking>>, text: String },
     /// A glued caveat word such as `SIPDIS`.
     Caveat,
     /// `Classified By` glued on a line: the block starts here; `complete` when its reasons are

@@ -407,7 +407,7 @@ fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
             let mut text = String::new();
             for inner in pair.clone().into_inner() {
                 match inner.as_rule() {
-                    Rule::portion_mark => marking = Some(fields::marking(&inner, offset)),
+                    Rule::portion_mark => marking = Some(Box::new(fields::marking(&inner, offset))),
                     Rule::subject_text => text = inner.as_str().trim().to_owned(),
                     _ => {}
                 }

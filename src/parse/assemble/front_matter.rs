@@ -94,10 +94,10 @@ impl Builder<'_> {
             match &field.value {
                 Field::Subject { marking, .. } if is_last => {
                     let mut open = Open::new(PortionKind::Subject, span);
-                    open.marking.clone_from(marking);
+                    open.marking = marking.as_deref().cloned();
                     self.open(open);
                 }
-                Field::Subject { marking, .. } => self.emit(PortionKind::Subject, span, None, marking.clone()),
+                Field::Subject { marking, .. } => self.emit(PortionKind::Subject, span, None, marking.as_deref().cloned()),
                 Field::ClassifiedBy { complete } => {
                     let mut open = Open::new(PortionKind::ClassifiedBy, span);
                     open.complete = *complete || cut;

@@ -180,7 +180,7 @@ pub fn is_valid_label(label: &str) -> bool {
 
 /// The order labels are printed in: B1 and its 1.4 reasons, then B2–B9, then exemption codes.
 #[must_use]
-pub fn label_order(label: &str) -> (u32, String) {
+pub fn label_order(label: &str) -> (u32, &str) {
     let rank = if let Some(rest) = label.strip_prefix('B') {
         rest.chars().next().and_then(|c| c.to_digit(10)).unwrap_or(99)
     } else if label.starts_with("1.4(") {
@@ -188,13 +188,13 @@ pub fn label_order(label: &str) -> (u32, String) {
     } else {
         100
     };
-    let within = if label.starts_with('B') && rank == 1 { String::new() } else { label.to_owned() };
+    let within = if label.starts_with('B') && rank == 1 { "" } else { label };
     (rank, within)
 }
 
 /// Sorts labels canonically and removes repeats: `B1,1.4(B),1.4(D),B6`.
 pub fn sort_labels(labels: &mut Vec<String>) {
-    labels.sort_by_key(|l| label_order(l));
+    labels.sort_by(|a, b| label_order(a).cmp(&label_order(b)));
     labels.dedup();
 }
 

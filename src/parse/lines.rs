@@ -141,7 +141,7 @@ fn read_gathered(gathered: &str, starts: &[(usize, usize)], source: &str, out: &
     let mut pairs = DocumentParser::parse(Rule::candidates, gathered).map_err(|e| e.to_string())?;
     let lines = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
     let mut next = 0;
-    for pair in lines.into_inner().filter(|p| p.as_rule() == Rule::body).flat_map(Pair::into_inner) {
+    for pair in lines.into_inner().filter(|p| p.as_rule() == Rule::gathered).flat_map(Pair::into_inner) {
         let gathered_at = pair.as_span().start();
         // The gathered line this pair starts (each pair is one line: none of them is prose).
         while next + 1 < starts.len() && starts[next + 1].0 <= gathered_at {
@@ -152,7 +152,7 @@ fn read_gathered(gathered: &str, starts: &[(usize, usize)], source: &str, out: &
         let offset = line.span.start - gathered_start;
         let span = span_of(&pair, offset);
         line.kind = match pair.as_rule() {
-            Rule::text_line | Rule::text_run => text_kind(span, source),
+            Rule::text_line => text_kind(span, source),
             _ => body_line(pair, source, offset),
         };
     }
@@ -260,4 +260,155 @@ fn glued_body(kind: &LineKind, span: Span, source: &str) -> Option<usize> {
     let paragraph = leads::midline_starts(text, 1).first().map(|s| s.at);
     let at = [banner, field, paragraph].into_iter().flatten().min()?;
     Some(span.start + at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the grammar's `body` makes of each line of `text`: `plain` for prose, blank and
+    /// text lines, otherwise the structured rule's name.
+    fn by_the_body_rule(text: &str) -> Vec<String> {
+        let body = DocumentParser::parse(Rule::body, text).expect("the grammar reads any text").next().expect("body");
+        let mut out = Vec::new();
+        for pair in body.into_inner() {
+            let lines = pair.as_str().split('\n').count();
+            let name = match pair.as_rule() {
+                Rule::text_run | Rule::indented_prose | Rule::text_line => "plain".to_owned(),
+                rule => format!("{rule:?}"),
+            };
+            out.extend(std::iter::repeat_n(name, lines));
+        }
+        out
+    }
+
+    /// The same, the parser's way: the byte tests first, then the line alone through
+    /// `candidates`.
+    fn by_the_byte_tests(text: &str) -> Vec<String> {
+        text.lines()
+            .map(|line| {
+                if prose_or_blank(line.as_bytes()).is_some() || indented_prose(line.as_bytes()) {
+                    return "plain".to_owned();
+                }
+                let gathered = format!("{line}\n");
+                let top = DocumentParser::parse(Rule::candidates, &gathered).expect("reads").next().expect("top");
+                let pair = top.into_inner().find(|p| p.as_rule() == Rule::gathered).and_then(|g| g.into_inner().next());
+                match pair.map(|p| p.as_rule()) {
+                    None | Some(Rule::text_line) => "plain".to_owned(),
+                    Some(rule) => format!("{rule:?}"),
+                }
+            })
+            .collect()
+    }
+
+    /// The parser skips `text_run` and `indented_prose` for the lines it gathers, on the
+    /// strength of its byte tests: over lines of every first character and shape, with and
+    /// without an indent, the result is the grammar's own.
+    #[test]
+    fn the_byte_tests_read_lines_as_the_body_rule_does() {
+        let shapes = [
+            "the minister said",
+            "The minister said",
+            "THE MINISTER SAID",
+            "SECRET",
+            "Secret ballots",
+            "SUBJECT: TALKS",
+            "Subject: talks",
+            "SUBJ: X",
+            "TAGS: PREL, PGOV",
+            "TAGS PREL",
+            "Tags: PREL",
+            "CONFIDENTIAL",
+            "C O N F I D E N T I A L SECTION 01 OF 02 MOSCOW 000123",
+            "S E C R E T STATE 000001",
+            "UNCLAS SECTION 01 OF 03 PARIS 001234",
+            "Classified By: J. Roe, reasons 1.4 (b)",
+            "CLASSIFIED BY: J. ROE",
+            "E.O. 12958: DECL: 02/15/2018",
+            "e.o. 12958: decl: 02/15/2018",
+            "EO 12958 DECL: 1/6/2018",
+            "DECL: 02/15/2018",
+            "Declassify On: 20351231",
+            "Derived From: DOS SCG",
+            "Reason: 1.4(c)",
+            "Date: 12 May 2011",
+            "REF: A. STATE 123",
+            "REFTEL: X",
+            "SIPDIS",
+            "NOFORN",
+            "EXDIS",
+            "LIMDIS",
+            "STADIS",
+            "NODIS",
+            "STATE FOR INR/B",
+            "DEPT PASS TO USTR",
+            "PASS TO USTR",
+            "FOR EUR/RUS",
+            "PAGE 02 STATE 000123",
+            "1. (C) Summary: text.",
+            "1. Unmarked text.",
+            "10, (C) x",
+            "4 . (C) x",
+            "3.. (SBU) x",
+            "1. 1. (SBU) x",
+            "1) (S//NF) x",
+            "1 (C) x",
+            "¶2. (C) x",
+            "A. (C) Lettered.",
+            "B) (S) x",
+            "(a) (C) x",
+            "ii. (S) x",
+            "IV. (S) x",
+            "-- (C) x",
+            "- (C) x",
+            "* (S) x",
+            "• (S) x",
+            "o (C) x",
+            "(S//NF) ISOO text",
+            "(C) text",
+            "(c) list item",
+            "(U) x",
+            "COMMENT: (S) x",
+            "SUMMARY: (C) x",
+            "Comment: (C) x",
+            "---------",
+            "=====",
+            "_____",
+            "MOSCOW 00003335 002 OF 004",
+            "\"quoted\"",
+            "'quoted'",
+            "[S] text",
+            "（S） text",
+            "12345",
+            "",
+            "\u{a0}",
+            "\u{a0}\u{a0}text",
+            "ZNY CCCCC",
+            "O 141234Z FEB 08",
+            "FM AMEMBASSY X",
+            "RUEHC/SECSTATE WASHDC",
+            "VZCZCXRO1234",
+            "BT",
+            "NNNN",
+            "END SUMMARY.",
+            "XX YY",
+            "K. text",
+        ];
+        let mut text = String::new();
+        for indent in ["", " ", "   ", "\t", " \t"] {
+            for shape in shapes {
+                text.push_str(indent);
+                text.push_str(shape);
+                text.push('\n');
+            }
+        }
+        let grammar = by_the_body_rule(&text);
+        let parser = by_the_byte_tests(&text);
+        assert_eq!(grammar.len(), parser.len());
+        for ((line, g), p) in text.lines().zip(&grammar).zip(&parser) {
+            assert_eq!(g, p, "{line:?}");
+        }
+        // The sample reaches the structured shapes, not only text.
+        assert!(grammar.iter().filter(|g| *g != "plain").count() > 100, "{grammar:?}");
+    }
 }

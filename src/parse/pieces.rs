@@ -213,7 +213,10 @@ pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Li
         Rule::isoo_line => isoo_line(pair, offset),
         Rule::ref_line => LineKind::Ref,
         Rule::classified_by_line => LineKind::ClassifiedBy {
-            marking: pair.into_inner().find(|p| p.as_rule() == Rule::portion_mark).map(|p| Box::new(fields::marking(&p, offset))),
+            marking: pair
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::portion_mark)
+                .map(|p| Box::new(fields::marking(&p, offset))),
         },
         Rule::caveat_line => {
             let noforn = pair.as_str().contains("NOFORN");
@@ -395,7 +398,9 @@ fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
             for inner in pair.clone().into_inner() {
                 match inner.as_rule() {
                     Rule::order => order = Some(inner.as_str().to_owned()),
-                    Rule::decl_instruction | Rule::decl_value | Rule::na => decl = Some(Box::new(fields::decl(&inner, offset))),
+                    Rule::decl_instruction | Rule::decl_value | Rule::na => {
+                        decl = Some(Box::new(fields::decl(&inner, offset)))
+                    }
                     _ => {}
                 }
             }

@@ -97,7 +97,9 @@ impl Builder<'_> {
                     open.marking = marking.as_deref().cloned();
                     self.open(open);
                 }
-                Field::Subject { marking, .. } => self.emit(PortionKind::Subject, span, None, marking.as_deref().cloned()),
+                Field::Subject { marking, .. } => {
+                    self.emit(PortionKind::Subject, span, None, marking.as_deref().cloned())
+                }
                 Field::ClassifiedBy { complete } => {
                     let mut open = Open::new(PortionKind::ClassifiedBy, span);
                     open.complete = *complete || cut;

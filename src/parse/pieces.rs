@@ -92,33 +92,31 @@ fn page_marker(span: Span, source: &str) -> Option<LineKind> {
     Some(LineKind::PageMarker { post, serial, end: span.start + end })
 }
 
-/// Lead-in words that may stand before a portion mark instead of a paragraph number.
-const LEAD_INS: [&str; 6] = ["comment", "summary", "note", "update", "action request", "background"];
-
 /// Whether a line that the grammar took for prose starts with a word that begins a structured
-/// line in mixed or lower case (`Classified By:`, `Subject:`, `sipdis`, `o (C)`).
+/// line in mixed or lower case (`Classified By:`, `Subject:`, `sipdis`, `o (C)`), or with a
+/// lead-in word before a portion mark (`Comment: (S) …`).
 fn starts_with_structured_word(line: &str) -> bool {
     let bytes = line.trim_start().as_bytes();
     let Some(first) = bytes.first() else { return false };
-    // Words by initial, so that most lines are dismissed by their first byte.
-    let words: &[&str] = match first.to_ascii_lowercase() {
-        b'c' => &["classified", "c o n"],
-        b's' => &["subject", "subj", "sipdis", "sensitive", "s e c"],
-        b't' => &["tags", "tag:", "tas:", "t o p"],
-        b'r' => &["ref", "reason"],
-        b'd' => &["derived", "declassify", "date:"],
-        b'n' => &["noforn"],
-        b'e' => &["eo 1", "eo:", "e.o"],
-        b'o' => &["o ("],
-        b'u' => &["u n c"],
-        _ => &[],
+    // Words by initial, so that most lines are dismissed by their first byte; then the lead-in
+    // words that may stand before a mark instead of a paragraph number.
+    let (words, lead_ins): (&[&str], &[&str]) = match first.to_ascii_lowercase() {
+        b'c' => (&["classified", "c o n"], &["comment"]),
+        b's' => (&["subject", "subj", "sipdis", "sensitive", "s e c"], &["summary"]),
+        b't' => (&["tags", "tag:", "tas:", "t o p"], &[]),
+        b'r' => (&["ref", "reason"], &[]),
+        b'd' => (&["derived", "declassify", "date:"], &[]),
+        b'n' => (&["noforn"], &["note"]),
+        b'e' => (&["eo 1", "eo:", "e.o"], &[]),
+        b'o' => (&["o ("], &[]),
+        b'u' => (&["u n c"], &["update"]),
+        b'a' => (&[], &["action request"]),
+        b'b' => (&[], &["background"]),
+        _ => return false,
     };
     let starts = |w: &&str| bytes.len() >= w.len() && bytes[..w.len()].eq_ignore_ascii_case(w.as_bytes());
-    if words.iter().any(starts) {
-        return true;
-    }
-    // A lead-in word before a mark (`Comment: (S) …`): only with a `(` close behind it.
-    LEAD_INS.iter().any(starts) && bytes.iter().take(32).any(|b| *b == b'(')
+    // A lead-in word counts only with a `(` close behind it.
+    words.iter().any(starts) || (lead_ins.iter().any(starts) && bytes.iter().take(32).any(|b| *b == b'('))
 }
 
 /// Re-reads a text line that starts with a field word in a case the fast path takes for prose

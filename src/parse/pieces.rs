@@ -397,7 +397,7 @@ fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
                 match inner.as_rule() {
                     Rule::order => order = Some(inner.as_str().to_owned()),
                     Rule::decl_instruction | Rule::decl_value | Rule::na => {
-                        decl = Some(Box::new(fields::decl(&inner, offset)))
+                        decl = Some(Box::new(fields::decl(&inner, offset)));
                     }
                     _ => {}
                 }

@@ -98,7 +98,7 @@ impl Builder<'_> {
                     self.open(open);
                 }
                 Field::Subject { marking, .. } => {
-                    self.emit(PortionKind::Subject, span, None, marking.as_deref().cloned())
+                    self.emit(PortionKind::Subject, span, None, marking.as_deref().cloned());
                 }
                 Field::ClassifiedBy { complete } => {
                     let mut open = Open::new(PortionKind::ClassifiedBy, span);

@@ -45,7 +45,11 @@ pub(crate) fn run(args: &ReportArgs) -> u8 {
                     let body = render::report::to_json(&name, &doc, &decisions, &policy);
                     render::record::stream_line(input.record_id(), "report", &body)
                 } else if json {
-                    render::record::line(&render::report::to_json(&name, &doc, &decisions, &policy))
+                    let body = render::report::to_json(&name, &doc, &decisions, &policy);
+                    render::record::line_sized(
+                        &body,
+                        render::report::JSON_BYTES_PER_PORTION * doc.portions.len() + 1024,
+                    )
                 } else {
                     render::report::to_text(&name, &doc, &decisions)
                 };

@@ -32,11 +32,19 @@ impl Failure {
     }
 }
 
-/// `body` (a JSON object) as one line with `schema_version` first. The object is written
-/// once, behind the version, in place: a document's report can be tens of megabytes.
+/// `body` (a JSON object) as one line with `schema_version` first.
 #[must_use]
 pub fn line(body: &impl Serialize) -> String {
-    let mut out = format!("{{\"schema_version\":{SCHEMA_VERSION}").into_bytes();
+    line_sized(body, 256)
+}
+
+/// [`line`] for a body of about `expected` bytes: a document's report can be tens of
+/// megabytes, and a buffer that starts small is copied into a larger one again and again as it
+/// grows. The object is written once, behind the version, in place.
+#[must_use]
+pub fn line_sized(body: &impl Serialize, expected: usize) -> String {
+    let mut out = Vec::with_capacity(expected.saturating_add(32));
+    out.extend_from_slice(format!("{{\"schema_version\":{SCHEMA_VERSION}").as_bytes());
     let at = out.len();
     if serde_json::to_writer(&mut out, body).is_err() || out.get(at) != Some(&b'{') {
         out.truncate(at);

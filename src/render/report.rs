@@ -31,6 +31,10 @@ impl<'a> PolicyJson<'a> {
     }
 }
 
+/// About what a portion takes in the JSON report (the shared corpus averages 247 bytes a
+/// portion, the document's own keys included): the size the report's line is started at.
+pub const JSON_BYTES_PER_PORTION: usize = 256;
+
 /// One document of `declass report --format json`.
 #[derive(Debug, Serialize)]
 pub struct DocumentJson<'a> {

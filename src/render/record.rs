@@ -38,7 +38,7 @@ pub fn line(body: &impl Serialize) -> String {
     line_sized(body, 256)
 }
 
-/// [`line`] for a body of about `expected` bytes: a document's report can be tens of
+/// [`line()`] for a body of about `expected` bytes: a document's report can be tens of
 /// megabytes, and a buffer that starts small is copied into a larger one again and again as it
 /// grows. The object is written once, behind the version, in place.
 #[must_use]

@@ -20,11 +20,12 @@ pub(crate) struct Lines {
 /// Parses `source` (which ends with a newline) into lines. The grammar accepts any text, so
 /// this only fails if pest itself reports an error, which it describes.
 ///
-/// Two grammar calls: one for the preamble and transmission header, one for the lines of the
-/// body that may be structured. Prose and blank lines, most of a cable, never reach pest: a
-/// byte test that is the grammar's own `run_start` (see the grammar) sets them apart, and the
-/// other lines are read in one call, since every call costs pest a fixed price and a line index
-/// of its whole input.
+/// Two grammar calls for a cable: one for the preamble and transmission header, one for the
+/// lines of the body that may be structured (a body with more than 64 KB of such lines takes
+/// one call per 64 KB). Prose and blank lines, most of a cable, never reach pest: byte tests
+/// that are the grammar's own `run_start` and `indented_prose` (see the grammar) set them
+/// apart, and the other lines are read together, since every call costs pest a fixed price and
+/// a line index of its whole input.
 pub(crate) fn read(source: &str) -> Result<Lines, String> {
     // The front is read from the start of the text only (pest indexes the lines of all it is
     // given): a prefix that ends at a line end, doubled while the header runs to its end.

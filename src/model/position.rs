@@ -63,6 +63,13 @@ impl LineIndex {
         Self { starts }
     }
 
+    /// How many lines the text has (a last line without a newline counts; so does the empty
+    /// line after a final newline).
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
     /// The line and column of byte `offset` of `text`, counting the columns on from `near`,
     /// an earlier offset on the same line whose position is known (many portions on one long
     /// line would otherwise cost a count from the line's start each).

@@ -14,7 +14,7 @@
 //! * no mark, `.` and a capitalised word, right after the end of a sentence (`… agreed.  10.
 //!   Embassy staff …`): a start only where the number is the next in the sequence.
 
-use memchr::memchr_iter;
+use memchr::memchr2_iter;
 
 use super::marks;
 
@@ -32,14 +32,17 @@ pub(crate) struct Start {
 pub(crate) fn midline_starts(line: &str, mut next: u32) -> Vec<Start> {
     let bytes = line.as_bytes();
     let mut out: Vec<Start> = Vec::new();
-    // Marked starts: every `(` that opens a mark, read backwards to its number.
-    let mut marked: Vec<Start> = memchr_iter(b'(', bytes).filter_map(|p| marked_start(line, p)).collect();
-    // Unmarked starts only where no mark is in sight: `.` then a capital.
-    if bytes.len() > 40 {
-        marked.extend(memchr_iter(b'.', bytes).filter_map(|p| unmarked_start(bytes, p)));
-        marked.sort_by_key(|s| s.at);
-    }
-    for (start, sequence_only) in marked.into_iter().map(|s| (s, s.number & SEQUENCE_ONLY != 0)) {
+    // Marked starts: every `(` that opens a mark, read backwards to its number. Unmarked
+    // starts, on longer lines: `.` then a capital. One pass finds both in order: a start's
+    // bytes (number, punctuation, blanks, then `(` or a capital) never hold another's, so
+    // the order of their `(` and `.` is the order of the starts.
+    let long = bytes.len() > 40;
+    let found = memchr2_iter(b'(', b'.', bytes).filter_map(|p| match bytes[p] {
+        b'(' => marked_start(line, p),
+        _ if long => unmarked_start(bytes, p),
+        _ => None,
+    });
+    for (start, sequence_only) in found.map(|s| (s, s.number & SEQUENCE_ONLY != 0)) {
         let number = start.number & !SEQUENCE_ONLY;
         if sequence_only && number != next {
             continue;

@@ -26,7 +26,7 @@ pub(crate) struct Lines {
 /// that are the grammar's own `run_start` and `indented_prose` (see the grammar) set them
 /// apart, and the other lines are read together, since every call costs pest a fixed price and
 /// a line index of its whole input.
-pub(crate) fn read(source: &str) -> Result<Lines, String> {
+pub(crate) fn read(source: &str, line_count: usize) -> Result<Lines, String> {
     // The front is read from the start of the text only (pest indexes the lines of all it is
     // given): a prefix that ends at a line end, doubled while the header runs to its end.
     let mut size = 4096;
@@ -44,9 +44,9 @@ pub(crate) fn read(source: &str) -> Result<Lines, String> {
         size = end * 2;
     };
     let body_start = front.as_span().end();
-    // One `Line` per line at most, plus the few that a glued header line splits into: sized
-    // once, since a `Line` is large and growing the list would copy it again and again.
-    let line_count = memchr::memchr_iter(b'\n', source.as_bytes()).count();
+    // One `Line` per line at most (`line_count`, from the caller's line index), plus the few
+    // that a glued header line splits into: sized once, since growing the list would copy
+    // every `Line` again.
     let mut out = Lines { preamble: None, lines: Vec::with_capacity(line_count + 8) };
     for part in front.into_inner() {
         match part.as_rule() {
@@ -117,7 +117,7 @@ fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), Stri
             None if indented_prose(text.as_bytes()) => out.push(Line { kind: LineKind::Text, span, in_header: false }),
             None => {
                 starts.push((gathered.len(), out.len()));
-                gathered.push_str(text);
+                gathered.push_str(&text[..grammar_reach(text)]);
                 gathered.push('\n');
                 // A placeholder, filled from the grammar below.
                 out.push(Line { kind: LineKind::Text, span, in_header: false });
@@ -151,13 +151,53 @@ fn read_gathered(gathered: &str, starts: &[(usize, usize)], source: &str, out: &
         let (gathered_start, index) = starts[next];
         let Some(line) = out.get_mut(index) else { continue };
         let offset = line.span.start - gathered_start;
-        let span = span_of(&pair, offset);
+        // A line may have been cut (see `grammar_reach`): its text runs to its own end.
         line.kind = match pair.as_rule() {
-            Rule::text_line => text_kind(span, source),
-            _ => body_line(pair, source, offset),
+            Rule::text_line => text_kind(line.span, source),
+            _ => body_line(pair, source, offset, line.span.end),
         };
     }
     Ok(())
+}
+
+/// How much of a gathered line the grammar needs to read it as it reads the whole line: a
+/// paragraph's text can run to thousands of bytes on one line, and pest pays for each byte it
+/// is given (its line index), though `para_text` only skips them.
+///
+/// A line that starts with a digit is a `para_line` or a `text_line`, and `para_line` reads
+/// no further than this: the number, its punctuation, blanks and a repeated number (the bytes
+/// skipped first below, a superset of what any of its alternatives reads); a lead-in word
+/// compared from any of those places (at most 19 bytes: `SUMMARY AND COMMENT`); a mark,
+/// which can only open at the first `(` (nothing before it opens one) and reads no further
+/// than the first `)` after it. Every other line is given whole, as is a line whose first
+/// `(` has no `)` after it. What `para_text` and `text_line` would have taken from the rest
+/// is restored from the line's own span.
+fn grammar_reach(line: &str) -> usize {
+    /// The longest lead-in word and one byte more.
+    const LEAD_IN: usize = 20;
+    /// Cutting shorter lines saves less than it costs.
+    const WORTH_CUTTING: usize = 128;
+    let bytes = line.as_bytes();
+    if bytes.len() < WORTH_CUTTING || !bytes[0].is_ascii_digit() {
+        return bytes.len();
+    }
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'0'..=b'9' | b' ' | b'\t' | b'.' | b',' | b')' => at += 1,
+            0xC2 if bytes.get(at + 1) == Some(&0xA0) => at += 2,
+            _ => break,
+        }
+    }
+    let reach = match memchr::memchr(b'(', &bytes[at..]) {
+        None => at + LEAD_IN,
+        Some(i) => match memchr::memchr(b')', &bytes[at + i..]) {
+            Some(j) => (at + i + LEAD_IN).max(at + i + j + 1),
+            None => return bytes.len(),
+        },
+    };
+    // Any longer prefix reads the same; a cut falls between characters.
+    (reach..bytes.len()).find(|&i| line.is_char_boundary(i)).unwrap_or(bytes.len())
 }
 
 /// Whether a body line is prose (`Some(false)`) or blank (`Some(true)`) by the grammar's own
@@ -300,6 +340,93 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// Every token the grammar reads on `line` as a gathered line, with `None` for the end of
+    /// the tokens that run to the end of the line (a cut line's end sooner, by design).
+    fn gathered_tokens(line: &str) -> Vec<(Rule, usize, Option<usize>)> {
+        let gathered = format!("{line}\n");
+        let top = DocumentParser::parse(Rule::candidates, &gathered).expect("reads").next().expect("top");
+        top.into_inner()
+            .flatten()
+            .filter(|p| !matches!(p.as_rule(), Rule::EOI | Rule::gathered))
+            .map(|p| {
+                let (start, end) = (p.as_span().start(), p.as_span().end());
+                let to_the_end =
+                    matches!(p.as_rule(), Rule::para_line | Rule::para_text | Rule::text_line) && end == line.len();
+                (p.as_rule(), start, (!to_the_end).then_some(end))
+            })
+            .collect()
+    }
+
+    /// A paragraph line cut where `grammar_reach` says is read as the whole line is: over
+    /// numbers, punctuation, blanks, repeated numbers, lead-in words and marks of every shape
+    /// (unterminated, padded, long, lower case, not marks at all), before long texts.
+    #[test]
+    fn a_cut_paragraph_line_reads_as_the_whole_line() {
+        let long = "The minister (see ref) said that the talks went on; ".repeat(5);
+        let accents = "é".repeat(120);
+        let tails = [long.as_str(), accents.as_str(), " ENTIRE TEXT) then more text, and (C) again. "];
+        let numbers = ["1", "12", "123", "1234"];
+        let punctuation = ["", ".", "..", ")", ",", " .", " ,"];
+        let blanks = ["", " ", "   ", "\u{a0}", "                              "];
+        let repeated = ["", "1. "];
+        let lead_ins = [
+            "",
+            "SUMMARY: ",
+            "Summary and Comment - ",
+            "COMMENT ",
+            "ACTION REQUEST. ",
+            "SUMMARY                         : ",
+            "Background",
+        ];
+        let marks = [
+            "(C)",
+            "( S )",
+            "(S//NF)",
+            "(C//REL TO USA, AUS, CAN, GBR, NZL)",
+            "(C//REL TO USA, AUS, CAN, GBR, NZL, FRA, DEU, ITA, ESP, NLD, BEL, POL, NOR)",
+            "(C - ENTIRE TEXT)",
+            "(CONFIDENTIAL -- ENTIRE PARAGRAPH)",
+            "(TOP SECRET//SCI//NOFORN)",
+            "(c)",
+            "(SE)",
+            "(S/P)",
+            "(Mideast)",
+            "(b) and (d)",
+            "(S//REL TO USA",
+            "(",
+            "",
+        ];
+        let (mut lines, mut cut) = (0, 0);
+        for number in numbers {
+            for punct in punctuation {
+                for blank in blanks {
+                    for again in repeated {
+                        for lead_in in lead_ins {
+                            for mark in marks {
+                                for tail in tails {
+                                    let line = format!("{number}{punct}{blank}{again}{lead_in}{mark}{tail}");
+                                    let reach = grammar_reach(&line);
+                                    lines += 1;
+                                    if reach == line.len() {
+                                        continue;
+                                    }
+                                    cut += 1;
+                                    assert_eq!(
+                                        gathered_tokens(&line[..reach]),
+                                        gathered_tokens(&line),
+                                        "{line:?} cut at {reach}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Most of these lines are cut, so the comparison is made.
+        assert!(cut * 2 > lines, "{cut} of {lines} lines cut");
     }
 
     /// The parser skips `text_run` and `indented_prose` for the lines it gathers, on the

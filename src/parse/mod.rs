@@ -117,8 +117,10 @@ pub fn parse_str(source: String) -> Result<Document, ReadError> {
         let index = LineIndex::new(&text);
         // The grammar reads lines that end with a newline; give the last line one if it lacks it.
         // Spans never reach into the added newline, so they index `source` as well.
-        let read = if text.ends_with('\n') { lines::read(&text) } else { lines::read(&format!("{text}\n")) }
-            .map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
+        let lines = index.line_count();
+        let read =
+            if text.ends_with('\n') { lines::read(&text, lines) } else { lines::read(&format!("{text}\n"), lines) }
+                .map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
         assemble::assemble(&text, read, &index)
     };
     doc.source = source;

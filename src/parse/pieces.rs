@@ -25,12 +25,13 @@ pub(crate) fn reread_or_text(span: Span, source: &str) -> LineKind {
 /// field, caveat or banner word in mixed or lower case, read again with every structured shape.
 pub(crate) fn text_kind(span: Span, source: &str) -> LineKind {
     let line = source.get(span.start..span.end).unwrap_or("");
-    if starts_with_structured_word(line)
+    let trimmed = line.trim_start();
+    if starts_with_structured_word(trimmed)
         && let Some(kind) = reread(span, source)
     {
         return kind;
     }
-    let first = line.trim_start().as_bytes().first().copied().unwrap_or(b' ');
+    let first = trimmed.as_bytes().first().copied().unwrap_or(b' ');
     // A subparagraph label in lower case before a mark (`a) (S)`, `ii. (S)`).
     if first.is_ascii_lowercase()
         && let Some(at) = leads::lower_label_then_mark(line)
@@ -45,14 +46,14 @@ pub(crate) fn text_kind(span: Span, source: &str) -> LineKind {
     }
     // A mark in disguise at the start of a line (`[S] …`, `（S） …`, `(Ѕ) …`).
     if matches!(first, b'(' | b'[' | b'{') || first >= 0x80 {
-        let at = line.len() - line.trim_start().len();
+        let at = line.len() - trimmed.len();
         if let Some(marking) = marks::mark_at(&line[at..], span.start + at) {
             return LineKind::Marked { marking: Box::new(marking) };
         }
     }
     // A page marker (`MOSCOW 00003335 002 OF 004`), alone on its line or with text after it.
     if first.is_ascii_uppercase()
-        && looks_like_page_marker(line)
+        && looks_like_page_marker(trimmed)
         && let Some(kind) = page_marker(span, source)
     {
         return kind;
@@ -60,15 +61,16 @@ pub(crate) fn text_kind(span: Span, source: &str) -> LineKind {
     LineKind::Text
 }
 
-/// A cheap test before the grammar's: a post name (capitals and blanks) and then a serial of
-/// five to eight digits, within the first 40 bytes.
-fn looks_like_page_marker(line: &str) -> bool {
-    let bytes = line.trim_start().as_bytes();
-    let Some(digit) = bytes.iter().take(40).position(u8::is_ascii_digit) else { return false };
-    let post_ok =
-        digit > 1 && bytes[digit - 1] == b' ' && bytes[..digit].iter().all(|b| b.is_ascii_alphabetic() || *b == b' ');
+/// A cheap test before the grammar's, on a line without its indent: a post name (letters and
+/// blanks) and then a serial of five to eight digits, within the first 40 bytes.
+fn looks_like_page_marker(trimmed: &str) -> bool {
+    let bytes = trimmed.as_bytes();
+    // The first byte that is no letter or blank must be the serial's first digit.
+    let Some(digit) = bytes.iter().take(40).position(|b| !(b.is_ascii_alphabetic() || *b == b' ')) else {
+        return false;
+    };
     let digits = bytes[digit..].iter().take_while(|b| b.is_ascii_digit()).count();
-    post_ok && (5..=8).contains(&digits)
+    digit > 1 && bytes[digit - 1] == b' ' && (5..=8).contains(&digits)
 }
 
 /// A page marker at the start of the line at `span`, if the line starts with one that the
@@ -95,8 +97,8 @@ fn page_marker(span: Span, source: &str) -> Option<LineKind> {
 /// Whether a line that the grammar took for prose starts with a word that begins a structured
 /// line in mixed or lower case (`Classified By:`, `Subject:`, `sipdis`, `o (C)`), or with a
 /// lead-in word before a portion mark (`Comment: (S) …`).
-fn starts_with_structured_word(line: &str) -> bool {
-    let bytes = line.trim_start().as_bytes();
+fn starts_with_structured_word(trimmed: &str) -> bool {
+    let bytes = trimmed.as_bytes();
     let Some(first) = bytes.first() else { return false };
     // Words by initial, so that most lines are dismissed by their first byte; then the lead-in
     // words that may stand before a mark instead of a paragraph number.
@@ -127,7 +129,7 @@ pub(crate) fn reread(span: Span, source: &str) -> Option<LineKind> {
     if matches!(pair.as_rule(), Rule::blank_line | Rule::EOI) {
         return None;
     }
-    Some(body_line(pair, source, span.start))
+    Some(body_line(pair, source, span.start, span.end))
 }
 
 pub(crate) fn header_line(pair: Pair<'_, Rule>) -> LineKind {
@@ -185,7 +187,9 @@ fn after_keyword(text: &str) -> String {
     text.split_once(' ').map_or("", |(_, rest)| rest).trim().to_owned()
 }
 
-pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> LineKind {
+/// What a structured line is, from the grammar's pair: `offset` places the pair's input in
+/// `source`, and `line_end` is where the line (or the piece of one) ends there.
+pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize, line_end: usize) -> LineKind {
     match pair.as_rule() {
         Rule::blank_line => LineKind::Blank,
         Rule::banner_line => {
@@ -234,7 +238,9 @@ pub(crate) fn body_line(pair: Pair<'_, Rule>, source: &str, offset: usize) -> Li
                 match inner.as_rule() {
                     Rule::para_number => number = inner.as_str().to_owned(),
                     Rule::portion_mark | Rule::unrecognized_mark => marking = Some(fields::marking(&inner, offset)),
-                    Rule::para_text => text = span_of(&inner, offset),
+                    // The text runs to the end of the line, also when the grammar was given
+                    // only the line's start.
+                    Rule::para_text => text = Span::new(offset + inner.as_span().start(), line_end),
                     _ => {}
                 }
             }

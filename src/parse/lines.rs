@@ -8,6 +8,7 @@ use super::fields::span_of;
 use super::grammar::{DocumentParser, Rule};
 use super::leads;
 use super::line_kind::{HeaderLine, Line, LineKind};
+use super::memo;
 use super::pieces::{body_line, find_field_start, header_line, reread_or_text, text_kind};
 use crate::model::{Preamble, Span};
 
@@ -99,12 +100,45 @@ pub(crate) fn read(source: &str, line_count: usize) -> Result<Lines, String> {
 const GATHER_LIMIT: usize = 1 << 16;
 
 /// The lines of the body, from `start` to the end of `source`.
+///
+/// Read first with two shortcuts: long paragraph lines cut to what the grammar reads of them
+/// (`grammar_reach`), and paragraph openings read before taken from the memo (`memo`), left
+/// out of the gathered text. A line's reading never depends on the lines after it, with one
+/// exception: the reasons of a `Classified By:` may run on over the newline into the next
+/// gathered line. When such a reading ran into a line that a shortcut changed, the body is
+/// read again without them.
 fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), String> {
+    let first = out.len();
+    if read_body_with(source, start, out, true)? {
+        return Ok(());
+    }
+    out.truncate(first);
+    read_body_with(source, start, out, false).map(|_| ())
+}
+
+/// A line gathered for the grammar.
+#[derive(Debug, Clone, Copy)]
+struct Gathered {
+    /// Where it starts in the gathered text.
+    at: usize,
+    /// Its index in the list of lines.
+    index: usize,
+    /// Whether a shortcut changed it (cut it short), or left a line out just before it.
+    altered: bool,
+}
+
+/// `read_body`, with the shortcuts or without; whether no reading ran into a line that a
+/// shortcut changed (always so without them).
+fn read_body_with(source: &str, start: usize, out: &mut Vec<Line>, shortcuts: bool) -> Result<bool, String> {
     let body = source.get(start..).unwrap_or("");
-    // Each line is read at once (prose, blank) or gathered for the grammar: `(at, index)`
-    // says where a gathered line starts in the gathered text and in the source.
+    // Each line is read at once (prose, blank) or gathered for the grammar.
     let mut gathered = String::with_capacity(body.len().min(GATHER_LIMIT + 4096));
-    let mut starts: Vec<(usize, usize)> = Vec::new();
+    let mut lines: Vec<Gathered> = Vec::new();
+    // Lines that open with a paragraph number and a mark, read by the grammar: `(index,
+    // opening length)`, whose readings are kept for the lines that open alike.
+    let mut openings: Vec<(usize, usize)> = Vec::new();
+    let mut left_out = false;
+    let mut exact = true;
     let mut from = 0;
     let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain((!body.ends_with('\n')).then_some(body.len()));
     for end in ends {
@@ -116,48 +150,82 @@ fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), Stri
             Some(false) => out.push(Line { kind: text_kind(span, source), span, in_header: false }),
             None if indented_prose(text.as_bytes()) => out.push(Line { kind: LineKind::Text, span, in_header: false }),
             None => {
-                starts.push((gathered.len(), out.len()));
-                gathered.push_str(&text[..grammar_reach(text)]);
+                let reach =
+                    if shortcuts { grammar_reach(text) } else { Reach { len: text.len(), number_and_mark: false } };
+                let opening = &text[..reach.len];
+                if reach.number_and_mark {
+                    if let Some(kind) = memo::recall(opening, span) {
+                        out.push(Line { kind, span, in_header: false });
+                        left_out = true;
+                        continue;
+                    }
+                    openings.push((out.len(), reach.len));
+                }
+                let altered = left_out || reach.len < text.len();
+                left_out = false;
+                lines.push(Gathered { at: gathered.len(), index: out.len(), altered });
+                gathered.push_str(opening);
                 gathered.push('\n');
                 // A placeholder, filled from the grammar below.
                 out.push(Line { kind: LineKind::Text, span, in_header: false });
                 if gathered.len() >= GATHER_LIMIT {
-                    read_gathered(&gathered, &starts, source, out)?;
+                    exact &= read_gathered(&gathered, &lines, source, out)?;
                     gathered.clear();
-                    starts.clear();
+                    lines.clear();
                 }
             }
         }
     }
-    read_gathered(&gathered, &starts, source, out)
+    exact &= read_gathered(&gathered, &lines, source, out)?;
+    if !exact {
+        return Ok(false);
+    }
+    for (index, len) in openings {
+        if let Some(line) = out.get(index) {
+            memo::remember(&source[line.span.start..line.span.start + len], &line.kind, line.span);
+        }
+    }
+    Ok(true)
 }
 
 /// Reads the gathered lines with the grammar in one call and fills their placeholders in
-/// `out`; `starts` pairs each line's start in `gathered` with its index in `out`. Each
-/// gathered line is read on its own, so any cut between lines reads the same.
-fn read_gathered(gathered: &str, starts: &[(usize, usize)], source: &str, out: &mut [Line]) -> Result<(), String> {
-    if starts.is_empty() {
-        return Ok(());
+/// `out`. Returns whether no reading ran on into a line that a shortcut changed.
+fn read_gathered(gathered: &str, lines: &[Gathered], source: &str, out: &mut [Line]) -> Result<bool, String> {
+    if lines.is_empty() {
+        return Ok(true);
     }
     let mut pairs = DocumentParser::parse(Rule::candidates, gathered).map_err(|e| e.to_string())?;
-    let lines = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
+    let top = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
+    let mut exact = true;
     let mut next = 0;
-    for pair in lines.into_inner().filter(|p| p.as_rule() == Rule::gathered).flat_map(Pair::into_inner) {
-        let gathered_at = pair.as_span().start();
+    for pair in top.into_inner().filter(|p| p.as_rule() == Rule::gathered).flat_map(Pair::into_inner) {
+        let (gathered_at, gathered_end) = (pair.as_span().start(), pair.as_span().end());
         // The gathered line this pair starts (each pair is one line: none of them is prose).
-        while next + 1 < starts.len() && starts[next + 1].0 <= gathered_at {
+        while next + 1 < lines.len() && lines[next + 1].at <= gathered_at {
             next += 1;
         }
-        let (gathered_start, index) = starts[next];
+        // A reading that ran on past its line's newline, into a changed line.
+        exact &= !lines[next + 1..].iter().take_while(|l| l.at < gathered_end).any(|l| l.altered);
+        let Gathered { at, index, .. } = lines[next];
         let Some(line) = out.get_mut(index) else { continue };
-        let offset = line.span.start - gathered_start;
+        let offset = line.span.start - at;
         // A line may have been cut (see `grammar_reach`): its text runs to its own end.
         line.kind = match pair.as_rule() {
             Rule::text_line => text_kind(line.span, source),
             _ => body_line(pair, source, offset, line.span.end),
         };
     }
-    Ok(())
+    Ok(exact)
+}
+
+/// How much of a gathered line the grammar reads (see `grammar_reach`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Reach {
+    /// The length of the prefix to give the grammar.
+    len: usize,
+    /// Whether that prefix is a paragraph number and a mark and nothing more: every line that
+    /// starts with it reads alike, up to where its text starts.
+    number_and_mark: bool,
 }
 
 /// How much of a gathered line the grammar needs to read it as it reads the whole line: a
@@ -167,19 +235,19 @@ fn read_gathered(gathered: &str, starts: &[(usize, usize)], source: &str, out: &
 /// A line that starts with a digit is a `para_line` or a `text_line`, and `para_line` reads
 /// no further than this: the number, its punctuation, blanks and a repeated number (the bytes
 /// skipped first below, a superset of what any of its alternatives reads); a lead-in word
-/// compared from any of those places (at most 19 bytes: `SUMMARY AND COMMENT`); a mark,
-/// which can only open at the first `(` (nothing before it opens one) and reads no further
-/// than the first `)` after it. Every other line is given whole, as is a line whose first
-/// `(` has no `)` after it. What `para_text` and `text_line` would have taken from the rest
-/// is restored from the line's own span.
-fn grammar_reach(line: &str) -> usize {
+/// compared from any of those places (at most 19 bytes: `SUMMARY AND COMMENT`), which fails
+/// on the first byte when a `(` or one of those bytes stands there; a mark, which can only
+/// open at the first `(` (nothing before it opens one) and reads no further than the first
+/// `)` after it. Every other line is given whole, as is a line whose first `(` has no `)`
+/// after it. What `para_text` and `text_line` would have taken from the rest is restored
+/// from the line's own span.
+fn grammar_reach(line: &str) -> Reach {
     /// The longest lead-in word and one byte more.
     const LEAD_IN: usize = 20;
-    /// Cutting shorter lines saves less than it costs.
-    const WORTH_CUTTING: usize = 128;
     let bytes = line.as_bytes();
-    if bytes.len() < WORTH_CUTTING || !bytes[0].is_ascii_digit() {
-        return bytes.len();
+    let whole = Reach { len: bytes.len(), number_and_mark: false };
+    if !bytes.first().is_some_and(u8::is_ascii_digit) {
+        return whole;
     }
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
@@ -190,14 +258,23 @@ fn grammar_reach(line: &str) -> usize {
         }
     }
     let reach = match memchr::memchr(b'(', &bytes[at..]) {
-        None => at + LEAD_IN,
+        None => Reach { len: at + LEAD_IN, number_and_mark: false },
         Some(i) => match memchr::memchr(b')', &bytes[at + i..]) {
-            Some(j) => (at + i + LEAD_IN).max(at + i + j + 1),
-            None => return bytes.len(),
+            // The mark opens right after the number: no lead-in word can match before it.
+            Some(j) if i == 0 => Reach { len: at + j + 1, number_and_mark: true },
+            Some(j) => Reach { len: (at + i + LEAD_IN).max(at + i + j + 1), number_and_mark: false },
+            None => return whole,
         },
     };
-    // Any longer prefix reads the same; a cut falls between characters.
-    (reach..bytes.len()).find(|&i| line.is_char_boundary(i)).unwrap_or(bytes.len())
+    if reach.len >= bytes.len() {
+        return Reach { len: bytes.len(), ..reach };
+    }
+    // Any longer prefix reads the same; a cut falls between characters (a mark's `)` is
+    // followed by one already).
+    match (reach.len..bytes.len()).find(|&i| line.is_char_boundary(i)) {
+        Some(len) => Reach { len, ..reach },
+        None => Reach { len: bytes.len(), ..reach },
+    }
 }
 
 /// Whether a body line is prose (`Some(false)`) or blank (`Some(true)`) by the grammar's own
@@ -407,7 +484,7 @@ mod tests {
                             for mark in marks {
                                 for tail in tails {
                                     let line = format!("{number}{punct}{blank}{again}{lead_in}{mark}{tail}");
-                                    let reach = grammar_reach(&line);
+                                    let reach = grammar_reach(&line).len;
                                     lines += 1;
                                     if reach == line.len() {
                                         continue;
@@ -427,6 +504,48 @@ mod tests {
         }
         // Most of these lines are cut, so the comparison is made.
         assert!(cut * 2 > lines, "{cut} of {lines} lines cut");
+    }
+
+    /// A line whose opening was read before on this thread is given the reading the grammar
+    /// makes of it: a document read after others that share its openings (a warm memo) comes
+    /// out as it does alone on a fresh thread.
+    #[test]
+    fn a_remembered_opening_reads_as_the_grammar_reads_it() {
+        let first = "1. (C) One.\n2. (S//NF) Two (see ref).\n3. (C//REL TO USA, GBR) Three.\n";
+        let second = "Intro line\n  1. (C) Other text here.\n1. (C) Other text.\n2. (S//NF)\n3. (C//REL TO USA, GBR)é and more\n10. (C) x\n";
+        let read = |text: &str| format!("{:?}", read(text, text.lines().count() + 1).expect("reads").lines);
+        let alone = std::thread::spawn(move || read(second)).join().expect("reads on a fresh thread");
+        let warm = {
+            read(first);
+            read(second)
+        };
+        assert_eq!(warm, alone);
+        assert!(warm.contains("Para"), "{warm}");
+    }
+
+    /// Reasons that may run on into the next gathered line (`REASON: 1.4 (b),`), when a
+    /// remembered line was left out after them, are read as without the shortcuts: the body is
+    /// read again.
+    #[test]
+    fn reasons_that_run_on_read_as_without_the_shortcuts() {
+        let documents = [
+            "REASON: 1.4 (b), (d) \n1.  (C)  Summary text.\nmore prose\n(a) list item\n",
+            "REASONS: 1.4 (b),\n2. (C) Text.\n(d) Item.\n",
+        ];
+        let lines = |text: &str, shortcuts: bool| {
+            let mut out = Vec::new();
+            let exact = read_body_with(text, 0, &mut out, shortcuts).expect("reads");
+            (exact, format!("{out:?}"))
+        };
+        // The memo knows `1.  (C)` and `2. (C)`.
+        let _ = lines("1.  (C)  Earlier.\n2. (C) Earlier.\n", true);
+        for text in documents {
+            let (shortcuts_exact, _) = lines(text, true);
+            assert!(!shortcuts_exact, "the shortcuts change this reading: {text:?}");
+            let mut out = Vec::new();
+            read_body(text, 0, &mut out).expect("reads");
+            assert_eq!(format!("{out:?}"), lines(text, false).1, "{text:?}");
+        }
     }
 
     /// The parser skips `text_run` and `indented_prose` for the lines it gathers, on the

@@ -19,6 +19,7 @@ mod line_kind;
 mod lines;
 mod markers;
 mod marks;
+mod memo;
 mod pieces;
 
 pub use markers::markers;

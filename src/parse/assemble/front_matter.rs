@@ -280,10 +280,11 @@ pub(super) fn authority_blocks(lines: &[Line], source: &str) -> Vec<usize> {
     let whole = |line: &Line| {
         let text = source.get(line.span.start..line.span.end).unwrap_or("");
         let rest = |end: usize| source.get(end.min(line.span.end)..line.span.end).unwrap_or("").trim().is_empty();
-        let no_mark = !text.contains('(') || !text.contains(')');
+        // Searched only for the kinds that ask (most lines are none of these).
+        let no_mark = || !text.contains('(') || !text.contains(')');
         match &line.kind {
             LineKind::DeclassifyOn { end, .. } | LineKind::Reason { end, .. } => rest(*end),
-            LineKind::DerivedFrom => no_mark,
+            LineKind::DerivedFrom => no_mark(),
             // `Declassify On: 20361231` read as a `DECL` line.
             LineKind::Fields(found) => match found.as_slice() {
                 [field] => {
@@ -293,7 +294,7 @@ pub(super) fn authority_blocks(lines: &[Line], source: &str) -> Vec<usize> {
                 }
                 _ => false,
             },
-            LineKind::ClassifiedBy { marking: None } => no_mark || pieces::classified_by_end(line.span, source).1,
+            LineKind::ClassifiedBy { marking: None } => no_mark() || pieces::classified_by_end(line.span, source).1,
             _ => false,
         }
     };

@@ -101,9 +101,9 @@ const GATHER_LIMIT: usize = 1 << 16;
 
 /// The lines of the body, from `start` to the end of `source`.
 ///
-/// Read first with two shortcuts: long paragraph lines cut to what the grammar reads of them
-/// (`grammar_reach`), and paragraph openings read before taken from the memo (`memo`), left
-/// out of the gathered text. A line's reading never depends on the lines after it, with one
+/// Read first with two shortcuts: paragraph lines cut to what the grammar reads of them
+/// (`grammar_reach`), and lines whose reading the memo holds (`memo`) left out of the
+/// gathered text. A line's reading never depends on the lines after it, with one
 /// exception: the reasons of a `Classified By:` may run on over the newline into the next
 /// gathered line. When such a reading ran into a line that a shortcut changed, the body is
 /// read again without them.
@@ -134,9 +134,8 @@ fn read_body_with(source: &str, start: usize, out: &mut Vec<Line>, shortcuts: bo
     // Each line is read at once (prose, blank) or gathered for the grammar.
     let mut gathered = String::with_capacity(body.len().min(GATHER_LIMIT + 4096));
     let mut lines: Vec<Gathered> = Vec::new();
-    // Lines that open with a paragraph number and a mark, read by the grammar: `(index,
-    // opening length)`, whose readings are kept for the lines that open alike.
-    let mut openings: Vec<(usize, usize)> = Vec::new();
+    // Lines read by the grammar: `(index, length given)`, whose readings the memo may keep.
+    let mut fresh: Vec<(usize, usize)> = Vec::new();
     let mut left_out = false;
     let mut exact = true;
     let mut from = 0;
@@ -150,21 +149,19 @@ fn read_body_with(source: &str, start: usize, out: &mut Vec<Line>, shortcuts: bo
             Some(false) => out.push(Line { kind: text_kind(span, source), span, in_header: false }),
             None if indented_prose(text.as_bytes()) => out.push(Line { kind: LineKind::Text, span, in_header: false }),
             None => {
-                let reach =
-                    if shortcuts { grammar_reach(text) } else { Reach { len: text.len(), number_and_mark: false } };
-                let opening = &text[..reach.len];
-                if reach.number_and_mark {
-                    if let Some(kind) = memo::recall(opening, span) {
+                let given = if shortcuts { &text[..grammar_reach(text)] } else { text };
+                if shortcuts {
+                    if let Some(kind) = memo::recall(given, span) {
                         out.push(Line { kind, span, in_header: false });
                         left_out = true;
                         continue;
                     }
-                    openings.push((out.len(), reach.len));
+                    fresh.push((out.len(), given.len()));
                 }
-                let altered = left_out || reach.len < text.len();
+                let altered = left_out || given.len() < text.len();
                 left_out = false;
                 lines.push(Gathered { at: gathered.len(), index: out.len(), altered });
-                gathered.push_str(opening);
+                gathered.push_str(given);
                 gathered.push('\n');
                 // A placeholder, filled from the grammar below.
                 out.push(Line { kind: LineKind::Text, span, in_header: false });
@@ -180,7 +177,7 @@ fn read_body_with(source: &str, start: usize, out: &mut Vec<Line>, shortcuts: bo
     if !exact {
         return Ok(false);
     }
-    for (index, len) in openings {
+    for (index, len) in fresh {
         if let Some(line) = out.get(index) {
             memo::remember(&source[line.span.start..line.span.start + len], &line.kind, line.span);
         }
@@ -218,16 +215,6 @@ fn read_gathered(gathered: &str, lines: &[Gathered], source: &str, out: &mut [Li
     Ok(exact)
 }
 
-/// How much of a gathered line the grammar reads (see `grammar_reach`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Reach {
-    /// The length of the prefix to give the grammar.
-    len: usize,
-    /// Whether that prefix is a paragraph number and a mark and nothing more: every line that
-    /// starts with it reads alike, up to where its text starts.
-    number_and_mark: bool,
-}
-
 /// How much of a gathered line the grammar needs to read it as it reads the whole line: a
 /// paragraph's text can run to thousands of bytes on one line, and pest pays for each byte it
 /// is given (its line index), though `para_text` only skips them.
@@ -241,13 +228,12 @@ struct Reach {
 /// `)` after it. Every other line is given whole, as is a line whose first `(` has no `)`
 /// after it. What `para_text` and `text_line` would have taken from the rest is restored
 /// from the line's own span.
-fn grammar_reach(line: &str) -> Reach {
+fn grammar_reach(line: &str) -> usize {
     /// The longest lead-in word and one byte more.
     const LEAD_IN: usize = 20;
     let bytes = line.as_bytes();
-    let whole = Reach { len: bytes.len(), number_and_mark: false };
     if !bytes.first().is_some_and(u8::is_ascii_digit) {
-        return whole;
+        return bytes.len();
     }
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
@@ -258,23 +244,17 @@ fn grammar_reach(line: &str) -> Reach {
         }
     }
     let reach = match memchr::memchr(b'(', &bytes[at..]) {
-        None => Reach { len: at + LEAD_IN, number_and_mark: false },
+        None => at + LEAD_IN,
         Some(i) => match memchr::memchr(b')', &bytes[at + i..]) {
-            // The mark opens right after the number: no lead-in word can match before it.
-            Some(j) if i == 0 => Reach { len: at + j + 1, number_and_mark: true },
-            Some(j) => Reach { len: (at + i + LEAD_IN).max(at + i + j + 1), number_and_mark: false },
-            None => return whole,
+            // The mark opens right after the number: no lead-in word can match before it,
+            // and the number and mark alone are given (an opening that many lines share).
+            Some(j) if i == 0 => at + j + 1,
+            Some(j) => (at + i + LEAD_IN).max(at + i + j + 1),
+            None => return bytes.len(),
         },
     };
-    if reach.len >= bytes.len() {
-        return Reach { len: bytes.len(), ..reach };
-    }
-    // Any longer prefix reads the same; a cut falls between characters (a mark's `)` is
-    // followed by one already).
-    match (reach.len..bytes.len()).find(|&i| line.is_char_boundary(i)) {
-        Some(len) => Reach { len, ..reach },
-        None => Reach { len: bytes.len(), ..reach },
-    }
+    // Any longer prefix reads the same; a cut falls between characters.
+    (reach..bytes.len()).find(|&i| line.is_char_boundary(i)).unwrap_or(bytes.len())
 }
 
 /// Whether a body line is prose (`Some(false)`) or blank (`Some(true)`) by the grammar's own
@@ -484,7 +464,7 @@ mod tests {
                             for mark in marks {
                                 for tail in tails {
                                     let line = format!("{number}{punct}{blank}{again}{lead_in}{mark}{tail}");
-                                    let reach = grammar_reach(&line).len;
+                                    let reach = grammar_reach(&line);
                                     lines += 1;
                                     if reach == line.len() {
                                         continue;
@@ -506,13 +486,15 @@ mod tests {
         assert!(cut * 2 > lines, "{cut} of {lines} lines cut");
     }
 
-    /// A line whose opening was read before on this thread is given the reading the grammar
-    /// makes of it: a document read after others that share its openings (a warm memo) comes
-    /// out as it does alone on a fresh thread.
+    /// A line that gave the grammar the same text before on this thread is given the reading
+    /// the grammar makes of it: a document read after others that share its paragraph
+    /// openings, caveat lines and rules (a warm memo) comes out as it does alone on a fresh
+    /// thread.
     #[test]
-    fn a_remembered_opening_reads_as_the_grammar_reads_it() {
-        let first = "1. (C) One.\n2. (S//NF) Two (see ref).\n3. (C//REL TO USA, GBR) Three.\n";
-        let second = "Intro line\n  1. (C) Other text here.\n1. (C) Other text.\n2. (S//NF)\n3. (C//REL TO USA, GBR)é and more\n10. (C) x\n";
+    fn a_remembered_line_reads_as_the_grammar_reads_it() {
+        let first =
+            "SIPDIS\n1. (C) One.\nNOFORN\n2. (S//NF) Two (see ref).\n----------\n3. (C//REL TO USA, GBR) Three.\n";
+        let second = "Intro line\n  1. (C) Other text here.\nSIPDIS\n1. (C) Other text.\n2. (S//NF)\n  NOFORN\nNOFORN\n----------\n3. (C//REL TO USA, GBR)é and more\n10. (C) x\n";
         let read = |text: &str| format!("{:?}", read(text, text.lines().count() + 1).expect("reads").lines);
         let alone = std::thread::spawn(move || read(second)).join().expect("reads on a fresh thread");
         let warm = {
@@ -520,7 +502,9 @@ mod tests {
             read(second)
         };
         assert_eq!(warm, alone);
-        assert!(warm.contains("Para"), "{warm}");
+        for kind in ["Para", "Caveat", "Rule"] {
+            assert!(warm.contains(kind), "{kind} in {warm}");
+        }
     }
 
     /// Reasons that may run on into the next gathered line (`REASON: 1.4 (b),`), when a

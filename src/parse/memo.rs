@@ -1,9 +1,10 @@
-//! Paragraph starts read before, by thread. Most numbered paragraphs open with one of a few
-//! hundred strings (`1. (C)`, `5. (SBU)`), and the grammar reads a line that opens with a
-//! number and a mark no further than the mark (see `lines::grammar_reach`): what it made of
-//! one such opening holds for every line that opens alike. A thread keeps the readings it
-//! made and gives them again with their spans moved to the new line. This is memoisation
-//! only: a reading given again is the grammar's own, whatever was read before.
+//! Lines read before, by thread. Many structured lines come back from document to document:
+//! caveat lines (`SIPDIS`), rules of dashes, and the openings of numbered paragraphs
+//! (`1. (C)`, `5. (SBU)`), of which the grammar is given no more than the number and the
+//! mark (see `lines::grammar_reach`). The grammar reads each gathered line from the text it
+//! is given alone, so a thread keeps what it made of such a text and gives it again, with
+//! its spans moved to the new line. This is memoisation only: a reading given again is the
+//! grammar's own, whatever was read before.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -11,50 +12,64 @@ use std::collections::HashMap;
 use super::line_kind::LineKind;
 use crate::model::Span;
 
-/// More openings than a corpus of cables has; past it the memo starts afresh, so that its
+/// More texts than a corpus of cables repeats; past it the memo starts afresh, so that its
 /// memory stays bounded however varied the input.
 const CAPACITY: usize = 4096;
 
 thread_local! {
-    /// Readings by opening, with spans counted from the line's start.
+    /// Readings by the text given to the grammar, with spans counted from the line's start.
     static READINGS: RefCell<HashMap<Box<str>, LineKind>> = RefCell::new(HashMap::new());
 }
 
-/// The reading of the line at `line` that opens with `opening`, if this thread read a line
-/// that opens alike before.
-pub(crate) fn recall(opening: &str, line: Span) -> Option<LineKind> {
+/// The reading of the line at `line`, of which the grammar would be given `given`, if this
+/// thread read a line that gave the grammar the same text before.
+pub(crate) fn recall(given: &str, line: Span) -> Option<LineKind> {
     READINGS.with_borrow(|memo| {
-        let LineKind::Para { number, marking, text } = memo.get(opening)? else { return None };
-        let marking = marking.as_ref().map(|m| {
-            let mut m = m.clone();
-            m.span = Span::new(line.start + m.span.start, line.start + m.span.end);
-            m
-        });
-        let text = Span::new(line.start + text.start, line.end);
-        Some(LineKind::Para { number: number.clone(), marking, text })
+        Some(match memo.get(given)? {
+            LineKind::Para { number, marking, text } => LineKind::Para {
+                number: number.clone(),
+                marking: marking.as_ref().map(|m| {
+                    let mut m = m.clone();
+                    m.span = Span::new(line.start + m.span.start, line.start + m.span.end);
+                    m
+                }),
+                // The paragraph's text runs to the end of this line.
+                text: Span::new(line.start + text.start, line.end),
+            },
+            LineKind::Caveat { words_end, noforn, .. } => {
+                LineKind::Caveat { glued: Vec::new(), words_end: line.start + words_end, noforn: *noforn }
+            }
+            kind => kind.clone(),
+        })
     })
 }
 
-/// Keeps `kind`, the grammar's reading of the line at `line` that opens with `opening`: only a
-/// paragraph whose mark the grammar read, within the opening, and whose text starts right
-/// after it. (Without a mark, the parser looks further into the text for one.)
-pub(crate) fn remember(opening: &str, kind: &LineKind, line: Span) {
-    let LineKind::Para { number, marking: Some(marking), text } = kind else { return };
-    let end = line.start + opening.len();
-    if text.start != end || marking.span.end > end || marking.span.start < line.start {
-        return;
-    }
-    let mut relative = marking.clone();
-    relative.span = Span::new(marking.span.start - line.start, marking.span.end - line.start);
-    let kind = LineKind::Para {
-        number: number.clone(),
-        marking: Some(relative),
-        text: Span::new(opening.len(), opening.len()),
+/// Keeps `kind`, the grammar's reading of the line at `line`, which was given `given`: a
+/// paragraph whose mark the grammar read within `given` and whose text starts right after it
+/// (without a mark, the parser looks further into the text for one); a caveat line without
+/// fields glued on; a rule. Other kinds carry values the memo does not move.
+pub(crate) fn remember(given: &str, kind: &LineKind, line: Span) {
+    let end = line.start + given.len();
+    let relative = match kind {
+        LineKind::Para { number, marking: Some(marking), text }
+            if text.start == end && marking.span.start >= line.start && marking.span.end <= end =>
+        {
+            let mut marking = marking.clone();
+            marking.span = Span::new(marking.span.start - line.start, marking.span.end - line.start);
+            LineKind::Para { number: number.clone(), marking: Some(marking), text: Span::new(given.len(), given.len()) }
+        }
+        LineKind::Caveat { glued, words_end, noforn }
+            if glued.is_empty() && (line.start..=end).contains(words_end) && given.len() == line.end - line.start =>
+        {
+            LineKind::Caveat { glued: Vec::new(), words_end: words_end - line.start, noforn: *noforn }
+        }
+        LineKind::Rule if given.len() == line.end - line.start => LineKind::Rule,
+        _ => return,
     };
     READINGS.with_borrow_mut(|memo| {
         if memo.len() >= CAPACITY {
             memo.clear();
         }
-        memo.insert(opening.into(), kind);
+        memo.insert(given.into(), relative);
     });
 }

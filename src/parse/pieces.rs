@@ -62,13 +62,28 @@ pub(crate) fn text_kind(span: Span, source: &str) -> LineKind {
 }
 
 /// A cheap test before the grammar's, on a line without its indent: a post name (letters and
-/// blanks) and then a serial of five to eight digits, within the first 40 bytes.
+/// blanks, four words at most, as the grammar's `post_name`) and then a serial of five to
+/// eight digits, within the first 40 bytes.
 fn looks_like_page_marker(trimmed: &str) -> bool {
     let bytes = trimmed.as_bytes();
-    // The first byte that is no letter or blank must be the serial's first digit.
-    let Some(digit) = bytes.iter().take(40).position(|b| !(b.is_ascii_alphabetic() || *b == b' ')) else {
-        return false;
-    };
+    // The first byte that is no letter or blank must be the serial's first digit; a fifth
+    // word rules the line out at once (most lines that get here are prose).
+    let mut words = 0;
+    let mut digit = None;
+    for (i, &b) in bytes.iter().take(40).enumerate() {
+        if b.is_ascii_alphabetic() {
+            if i == 0 || bytes[i - 1] == b' ' {
+                words += 1;
+                if words > 4 {
+                    return false;
+                }
+            }
+        } else if b != b' ' {
+            digit = Some(i);
+            break;
+        }
+    }
+    let Some(digit) = digit else { return false };
     let digits = bytes[digit..].iter().take_while(|b| b.is_ascii_digit()).count();
     digit > 1 && bytes[digit - 1] == b' ' && (5..=8).contains(&digits)
 }

@@ -274,7 +274,37 @@ fn prose_or_blank(line: &[u8]) -> Option<bool> {
         _ if is_blank_line(line) => Some(true),
         _ if line.iter().all(blank) => Some(true),
         [first, ..] if first.is_ascii_uppercase() && !may_be_structured(line) => Some(false),
+        [first, ..] if first.is_ascii_punctuation() && !punctuation_may_be_structured(line) => Some(false),
         _ => None,
+    }
+}
+
+/// Whether a line that starts with ASCII punctuation may be more than text to the grammar's
+/// `structured_item`, by its own dispatch: `(` starts marks and lettered lines; `-`, `=`,
+/// `_` and `*` start a rule (`-----`, the whole line) or a lettered line (`--`, `-` or `*`,
+/// blanks, then the `(` of a mark); no other punctuation starts any structured shape.
+fn punctuation_may_be_structured(line: &[u8]) -> bool {
+    let first = line[0];
+    match first {
+        b'(' => true,
+        b'-' | b'=' | b'_' | b'*' => {
+            let run = line.iter().take_while(|&&b| b == first).count();
+            let rule = first != b'*' && run >= 3 && is_blank_line(&line[run..]);
+            let label = match first {
+                b'-' if line.starts_with(b"--") => 2,
+                b'-' | b'*' => 1,
+                _ => return rule,
+            };
+            let mut at = label;
+            loop {
+                match line.get(at) {
+                    Some(b' ' | b'\t') => at += 1,
+                    Some(0xC2) if line.get(at + 1) == Some(&0xA0) => at += 2,
+                    next => break rule || next == Some(&b'('),
+                }
+            }
+        }
+        _ => false,
     }
 }
 
@@ -624,6 +654,35 @@ mod tests {
             "END SUMMARY.",
             "XX YY",
             "K. text",
+            "\"quoted",
+            ".5 percent",
+            "/s/ Jones",
+            "$100",
+            "#1",
+            "&amp;",
+            "<p>",
+            "@home",
+            "?",
+            "{C} x",
+            "---- text",
+            "----",
+            "---- ",
+            "-----(C) x",
+            "--(C) x",
+            "-(S) x",
+            "-- text",
+            "-  (C) x",
+            "- text",
+            "* text",
+            "*(C) x",
+            "*** x",
+            "===",
+            "=== x",
+            "= (C) x",
+            "___",
+            "__ x",
+            "_ (C) x",
+            "--\u{a0}(C) x",
         ];
         let mut text = String::new();
         for indent in ["", " ", "   ", "\t", " \t"] {

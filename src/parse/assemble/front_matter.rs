@@ -52,7 +52,7 @@ impl Builder<'_> {
             self.extend(span, true);
             return true;
         }
-        let (end, found) = pieces::classified_by_end(Span::new(open.start, span.end), self.source);
+        let (end, found) = self.classified_by_end(Span::new(open.start, span.end));
         if !found || end <= span.start {
             return false;
         }
@@ -276,8 +276,10 @@ pub(super) fn continued_tags(head: &str, lower_after_comma: bool) -> Option<Vec<
 /// blank line, each of them the whole field and holding no mark. Such a block is
 /// administrative wherever it stands (ISOO documents put it at the end); a lone field-like
 /// line inside the body is content.
-pub(super) fn authority_blocks(lines: &[Line], source: &str) -> Vec<usize> {
-    let whole = |line: &Line| {
+///
+/// The ends of the `Classified By` fields it reads are kept in `ends`, for the builder.
+pub(super) fn authority_blocks(lines: &[Line], source: &str, ends: &mut Vec<(Span, (usize, bool))>) -> Vec<usize> {
+    let mut whole = |line: &Line| {
         let text = source.get(line.span.start..line.span.end).unwrap_or("");
         let rest = |end: usize| source.get(end.min(line.span.end)..line.span.end).unwrap_or("").trim().is_empty();
         // Searched only for the kinds that ask (most lines are none of these).
@@ -294,7 +296,13 @@ pub(super) fn authority_blocks(lines: &[Line], source: &str) -> Vec<usize> {
                 }
                 _ => false,
             },
-            LineKind::ClassifiedBy { marking: None } => no_mark() || pieces::classified_by_end(line.span, source).1,
+            LineKind::ClassifiedBy { marking: None } => {
+                no_mark() || {
+                    let end = pieces::classified_by_end(line.span, source);
+                    ends.push((line.span, end));
+                    end.1
+                }
+            }
             _ => false,
         }
     };

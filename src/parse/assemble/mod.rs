@@ -143,6 +143,8 @@ struct Builder<'s> {
     depth: u8,
     /// Starts of the lines of classification authority blocks in the body (sorted).
     authority_lines: Vec<usize>,
+    /// Where the `Classified By` fields read while finding those blocks end, by span.
+    classified_by_ends: Vec<(Span, (usize, bool))>,
 }
 
 /// Builds the document from its lines.
@@ -151,6 +153,8 @@ struct Builder<'s> {
 /// `source` is left empty for the caller to fill with the original text, which has the same
 /// offsets.
 pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document {
+    let mut classified_by_ends = Vec::new();
+    let authority_lines = authority_blocks(&read.lines, source, &mut classified_by_ends);
     let mut builder = Builder {
         source,
         index,
@@ -179,7 +183,8 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
         highest_banner: None,
         warnings: Vec::new(),
         depth: 0,
-        authority_lines: authority_blocks(&read.lines, source),
+        authority_lines,
+        classified_by_ends,
     };
     let preamble = read.preamble.map(|(preamble, span)| {
         builder.emit(PortionKind::Preamble, span, None, None);
@@ -348,6 +353,15 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// Where the `Classified By` field that starts the text at `span` ends, and whether its
+    /// reasons were found (`pieces::classified_by_end`), read once per span.
+    fn classified_by_end(&self, span: Span) -> (usize, bool) {
+        match self.classified_by_ends.iter().find(|(read, _)| *read == span) {
+            Some((_, end)) => *end,
+            None => pieces::classified_by_end(span, self.source),
+        }
+    }
+
     /// What the text at `span` (part of a line) is, read as a line of its own.
     fn reread(&self, span: Span) -> LineKind {
         if self.text(span).trim().is_empty() {
@@ -449,7 +463,7 @@ impl<'s> Builder<'s> {
                 self.rest_of_line(Span::new(end, span.end));
             }
             LineKind::ClassifiedBy { marking } => {
-                let (end, complete) = pieces::classified_by_end(span, self.source);
+                let (end, complete) = self.classified_by_end(span);
                 let own = marking.as_ref().map(|m| m.span.start);
                 let cut = self.cut_at_mark(Span::new(span.start, end), PortionKind::ClassifiedBy, own);
                 let mut open = Open::new(PortionKind::ClassifiedBy, Span::new(span.start, cut));

@@ -104,8 +104,9 @@ const GATHER_LIMIT: usize = 1 << 16;
 /// Read first with two shortcuts: paragraph lines cut to what the grammar reads of them
 /// (`grammar_reach`), and lines whose reading the memo holds (`memo`) left out of the
 /// gathered text. A line's reading never depends on the lines after it, with one
-/// exception: the reasons of a `Classified By:` may run on over the newline into the next
-/// gathered line. When such a reading ran into a line that a shortcut changed, the body is
+/// exception: the reasons of a `REASON: 1.4 (b),` line may run on over the newline into the
+/// next gathered line (which need not be the next line of the text: prose between them is
+/// not gathered). When such a reading ran into a line that a shortcut changed, the body is
 /// read again without them.
 fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), String> {
     let first = out.len();

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use compact_str::CompactString;
 use toml::Spanned;
 
 use crate::model::{DeclKind, Level, Span};
@@ -38,9 +39,9 @@ pub struct Coverage {
     /// Number of rules.
     pub rules: usize,
     /// Rule ids that some test decision names.
-    pub exercised: Vec<String>,
+    pub exercised: Vec<CompactString>,
     /// Rule ids that no test decision names.
-    pub unexercised: Vec<String>,
+    pub unexercised: Vec<CompactString>,
 }
 
 impl Coverage {
@@ -68,7 +69,7 @@ pub fn check(text: &str, path: Option<&Path>) -> CheckReport {
         .as_ref()
         .map_or_else(|| (Vec::new(), Vec::new()), |file| suite::run(&policy, file, path.and_then(Path::parent)));
     diagnostics.append(&mut test_diagnostics);
-    let exercised: BTreeSet<String> = tests.iter().flat_map(|t| t.rules.iter().cloned()).collect();
+    let exercised: BTreeSet<CompactString> = tests.iter().flat_map(|t| t.rules.iter().cloned()).collect();
     let coverage = Coverage {
         rules: policy.rules.len(),
         exercised: policy.rules.iter().filter(|r| exercised.contains(&r.id)).map(|r| r.id.clone()).collect(),

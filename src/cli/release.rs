@@ -1,6 +1,7 @@
 //! `declass release`.
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 use super::args::ReleaseArgs;
 use super::out::Output;
@@ -44,7 +45,7 @@ struct ReleaseJson<'a> {
     path: &'a str,
     document_id: Option<&'a str>,
     outcome: &'static str,
-    labels: &'a [String],
+    labels: &'a [CompactString],
     text: &'a str,
 }
 

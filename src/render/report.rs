@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::engine::{Decisions, DocumentOutcome, LapseDate};
@@ -31,9 +32,12 @@ impl<'a> PolicyJson<'a> {
     }
 }
 
-/// About what a portion takes in the JSON report (the shared corpus averages 247 bytes a
-/// portion, the document's own keys included): the size the report's line is started at.
-pub const JSON_BYTES_PER_PORTION: usize = 256;
+/// What a portion may take in the JSON report, the size the report's line is started at: the
+/// shared corpus averages 247 bytes a portion (the document's own keys included) and a
+/// numbered, marked paragraph with a long rule id takes about 280, so the line is sized above
+/// both. A larger buffer than the line needs costs only address space (pages never written are
+/// never touched), while one too small is copied into one twice its size, both held at once.
+pub const JSON_BYTES_PER_PORTION: usize = 384;
 
 /// One document of `declass report --format json`.
 #[derive(Debug, Serialize)]
@@ -49,7 +53,7 @@ pub struct DocumentJson<'a> {
     /// `release_in_full`, `release_in_part`, `deny_in_full`, `review`.
     pub outcome: &'static str,
     /// Labels cited, in canonical order.
-    pub labels: &'a [String],
+    pub labels: &'a [CompactString],
     /// When the classification lapses, if on a date.
     pub lapses_on: Option<String>,
     /// The lapse in full.
@@ -84,9 +88,9 @@ pub struct SpanJson<'a> {
     /// `[start, end)` byte offsets.
     pub span: [usize; 2],
     /// Labels.
-    pub labels: &'a [String],
+    pub labels: &'a [CompactString],
     /// Rules.
-    pub rules: &'a [String],
+    pub rules: &'a [CompactString],
 }
 
 /// A rule that did not fire, and why.
@@ -107,9 +111,9 @@ pub struct PortionJson<'a> {
     /// `release`, `redact`, `review`, `withhold`.
     pub decision: &'static str,
     /// Labels.
-    pub labels: &'a [String],
+    pub labels: &'a [CompactString],
     /// Deciding rules.
-    pub rules: &'a [String],
+    pub rules: &'a [CompactString],
     /// Level judged at.
     pub level: Option<&'static str>,
     /// Whether the level was inherited.
@@ -244,7 +248,7 @@ pub fn to_text(path: &str, doc: &Document, decisions: &Decisions) -> String {
     // The mark and label columns fit the document's longest (`(S//REL TO USA, FVEY)`).
     let w =
         doc.portions.iter().filter_map(|p| p.marking.as_ref()).map(|m| m.raw.chars().count()).max().unwrap_or(0).max(9);
-    let label_text = |labels: &[String]| if labels.is_empty() { "-".to_owned() } else { labels.join(" ") };
+    let label_text = |labels: &[CompactString]| if labels.is_empty() { "-".to_owned() } else { labels.join(" ") };
     let lw = decisions
         .portions
         .iter()
@@ -308,7 +312,7 @@ pub struct Summary {
     /// Portions by decision.
     pub decisions: BTreeMap<&'static str, usize>,
     /// Portions decided, by rule.
-    pub rules: BTreeMap<String, usize>,
+    pub rules: BTreeMap<CompactString, usize>,
 }
 
 impl Summary {

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike as _, NaiveDate};
+use compact_str::CompactString;
 use maud::{Markup, html};
 
 use super::{PageMarking, Text, decision_class, outcome_class};
@@ -43,11 +44,11 @@ pub struct DocumentEntry {
     /// The marking its view carries.
     pub marking: PageMarking,
     /// Labels cited.
-    pub labels: Vec<String>,
+    pub labels: Vec<CompactString>,
     /// Portions, and portions with something redacted.
     pub portions: (usize, usize),
     /// Deciding rules, once per portion they decided.
-    pub rules: Vec<String>,
+    pub rules: Vec<CompactString>,
     /// Per classified portion, when its instruction lapses.
     pub lapses: Vec<LapseBucket>,
 }

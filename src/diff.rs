@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use compact_str::CompactString;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
@@ -51,8 +50,8 @@ fn annotation(doc: &Document, decisions: &Decisions, first: u32, last: u32) -> S
             continue;
         }
         let (outcome, mut labels, mut rules) = if decision.outcome == Outcome::Release {
-            let labels: Vec<CompactString> = decision.spans.iter().flat_map(|s| s.labels.clone()).collect();
-            let rules: Vec<CompactString> = decision.spans.iter().flat_map(|s| s.rules.clone()).collect();
+            let labels: Vec<String> = decision.spans.iter().flat_map(|s| s.labels.clone()).collect();
+            let rules: Vec<String> = decision.spans.iter().flat_map(|s| s.rules.clone()).collect();
             ("span redaction", labels, rules)
         } else {
             (decision.outcome.name(), decision.labels.clone(), decision.rules.clone())
@@ -189,9 +188,9 @@ pub struct PortionChange {
     /// Decision after.
     pub to: &'static str,
     /// Deciding rules before.
-    pub rules_from: Vec<CompactString>,
+    pub rules_from: Vec<String>,
     /// Deciding rules after.
-    pub rules_to: Vec<CompactString>,
+    pub rules_to: Vec<String>,
 }
 
 /// How one document changes between two evaluations.

@@ -234,7 +234,7 @@ fn a_classified_mark_in_an_unclassified_document_stays_redacted() {
     );
     let decisions = evaluate(&doc, &Policy::embedded_default(), date(2026, 1, 1));
     assert_eq!(decisions.portions[0].outcome, Outcome::Redact);
-    assert!(decisions.portions[0].rules.iter().any(|r| r == "defaults.contradiction"));
+    assert!(decisions.portions[0].rules.contains(&"defaults.contradiction".to_owned()));
     assert!(decisions.portions[0].notes[0].contains("marked unclassified"));
 }
 

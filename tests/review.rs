@@ -183,11 +183,11 @@ fn check_against_report(dir: &Path, inputs: &[String], policy: &[&str]) -> Vec<P
             let expected = portion["decision"].as_str().expect("decision");
             assert_eq!(decision, expected, "{} portion {}", page.input, i + 1);
             assert_eq!(shown.to_lowercase(), expected, "{} portion {}: the decision in words", page.input, i + 1);
-            let expected_labels: Vec<compact_str::CompactString> = portion["labels"]
+            let expected_labels: Vec<String> = portion["labels"]
                 .as_array()
                 .expect("labels")
                 .iter()
-                .filter_map(|l| l.as_str().map(Into::into))
+                .filter_map(|l| l.as_str().map(str::to_owned))
                 .collect();
             if !expected_labels.is_empty() {
                 assert_eq!(

@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use compact_str::CompactString;
 use toml::Spanned;
 
 use crate::model::{DeclKind, Level, Span};
@@ -39,9 +38,9 @@ pub struct Coverage {
     /// Number of rules.
     pub rules: usize,
     /// Rule ids that some test decision names.
-    pub exercised: Vec<CompactString>,
+    pub exercised: Vec<String>,
     /// Rule ids that no test decision names.
-    pub unexercised: Vec<CompactString>,
+    pub unexercised: Vec<String>,
 }
 
 impl Coverage {
@@ -69,7 +68,7 @@ pub fn check(text: &str, path: Option<&Path>) -> CheckReport {
         .as_ref()
         .map_or_else(|| (Vec::new(), Vec::new()), |file| suite::run(&policy, file, path.and_then(Path::parent)));
     diagnostics.append(&mut test_diagnostics);
-    let exercised: BTreeSet<CompactString> = tests.iter().flat_map(|t| t.rules.iter().cloned()).collect();
+    let exercised: BTreeSet<String> = tests.iter().flat_map(|t| t.rules.iter().cloned()).collect();
     let coverage = Coverage {
         rules: policy.rules.len(),
         exercised: policy.rules.iter().filter(|r| exercised.contains(&r.id)).map(|r| r.id.clone()).collect(),

@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use compact_str::CompactString;
 use toml::Spanned;
 
 use crate::engine::{self, DocumentOutcome};
@@ -24,7 +23,7 @@ pub struct TestResult {
     /// Each failed expectation: what was expected, what came out.
     pub failures: Vec<(String, String)>,
     /// Rules that decided something in the test's document.
-    pub rules: Vec<CompactString>,
+    pub rules: Vec<String>,
 }
 
 fn span_of<T>(value: &Spanned<T>) -> Span {
@@ -144,7 +143,7 @@ fn run_one(policy: &Policy, spanned: &Spanned<TestFile>, base: Option<&Path>) ->
         let mut got = format!("{label}: {}", decision.outcome);
         let mut differs = decision.outcome.name() != expected.decision.get_ref();
         if let Some(rules) = &expected.rules {
-            let mut expected_rules: Vec<CompactString> = rules.get_ref().iter().map(|r| r.get_ref().into()).collect();
+            let mut expected_rules: Vec<String> = rules.get_ref().iter().map(|r| r.get_ref().clone()).collect();
             expected_rules.sort();
             let mut got_rules = decision.rules.clone();
             got_rules.sort();
@@ -153,8 +152,8 @@ fn run_one(policy: &Policy, spanned: &Spanned<TestFile>, base: Option<&Path>) ->
             differs |= expected_rules != got_rules;
         }
         if let Some(labels) = &expected.labels {
-            let mut expected_labels: Vec<CompactString> =
-                labels.get_ref().iter().map(|l| l.get_ref().to_ascii_uppercase().into()).collect();
+            let mut expected_labels: Vec<String> =
+                labels.get_ref().iter().map(|l| l.get_ref().to_ascii_uppercase()).collect();
             crate::policy::sort_labels(&mut expected_labels);
             let _ = write!(want, " [{}]", expected_labels.join(","));
             let _ = write!(got, " [{}]", decision.labels.join(","));
@@ -164,7 +163,7 @@ fn run_one(policy: &Policy, spanned: &Spanned<TestFile>, base: Option<&Path>) ->
             failures.push((want, got));
         }
     }
-    let mut rules: Vec<CompactString> = decisions
+    let mut rules: Vec<String> = decisions
         .portions
         .iter()
         .flat_map(|p| p.rules.iter().cloned().chain(p.spans.iter().flat_map(|s| s.rules.iter().cloned())))

@@ -18,7 +18,6 @@ use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use compact_str::CompactString;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -251,7 +250,7 @@ pub struct ManifestRecord<'a> {
     /// `release_in_full`, `release_in_part`, `deny_in_full`, `review`.
     pub outcome: Option<&'static str>,
     /// Labels cited.
-    pub labels: &'a [CompactString],
+    pub labels: &'a [String],
     /// The policy.
     pub policy: ManifestPolicy<'a>,
     /// The date decided as of.

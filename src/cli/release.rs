@@ -1,7 +1,6 @@
 //! `declass release`.
 
 use chrono::NaiveDate;
-use compact_str::CompactString;
 
 use super::args::ReleaseArgs;
 use super::out::Output;
@@ -45,7 +44,7 @@ struct ReleaseJson<'a> {
     path: &'a str,
     document_id: Option<&'a str>,
     outcome: &'static str,
-    labels: &'a [CompactString],
+    labels: &'a [String],
     text: &'a str,
 }
 

@@ -12,7 +12,6 @@ pub mod lapse;
 use std::fmt;
 
 use chrono::NaiveDate;
-use compact_str::{CompactString, format_compact};
 
 use crate::model::{Document, Level, MarkValue, Portion, Span};
 use crate::policy::condition::Subject;
@@ -79,24 +78,20 @@ pub struct SpanRedaction {
     /// The redacted bytes.
     pub span: Span,
     /// Labels cited.
-    pub labels: Vec<CompactString>,
+    pub labels: Vec<String>,
     /// Rules that matched it.
-    pub rules: Vec<CompactString>,
+    pub rules: Vec<String>,
 }
 
 /// The decision for one portion.
-///
-/// Labels and rule ids are short (`1.4(B)`, `release-header-lines`) and are copied from the
-/// policy into every portion's decision: as [`CompactString`]s they are held inline, so the copy
-/// allocates nothing however many portions a document has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortionDecision {
     /// What happens to the whole portion.
     pub outcome: Outcome,
     /// Labels cited (empty when released).
-    pub labels: Vec<CompactString>,
+    pub labels: Vec<String>,
     /// Rules (or `defaults.*`) that produced the outcome.
-    pub rules: Vec<CompactString>,
+    pub rules: Vec<String>,
     /// The level the portion was judged at: its own mark, or what it inherits.
     pub level: Option<Level>,
     /// Whether the level was inherited.
@@ -106,7 +101,7 @@ pub struct PortionDecision {
     /// Facts the reviewer should see (unrecognised mark, contradiction, parse error).
     pub notes: Vec<String>,
     /// With [`Explain::Yes`]: for each rule that did not fire, why.
-    pub why_not: Vec<(CompactString, String)>,
+    pub why_not: Vec<(String, String)>,
     /// Whether the instruction that governs the portion (the document's, or a further one
     /// before it) has lapsed as of the date.
     pub lapsed: bool,
@@ -142,7 +137,7 @@ pub struct Decisions {
     /// The document's outcome.
     pub outcome: DocumentOutcome,
     /// Union of the labels cited, in canonical order.
-    pub labels: Vec<CompactString>,
+    pub labels: Vec<String>,
     /// When the classification lapses, and why.
     pub lapse: Lapse,
     /// Whether it has lapsed as of the date.
@@ -178,7 +173,7 @@ struct Facts<'a> {
     scopes: Vec<(lapse::Scope, bool)>,
     age: Option<i64>,
     doc_controls: Vec<String>,
-    reason_labels: Vec<CompactString>,
+    reason_labels: Vec<String>,
     /// Whether the document calls itself unclassified.
     unclassified_document: bool,
 }
@@ -214,8 +209,7 @@ pub fn evaluate_with(doc: &Document, policy: &Policy, as_of: NaiveDate, explain:
     if let Some(banner) = &doc.banner {
         doc_controls.extend(banner.controls.iter().map(|c| c.name().to_owned()));
     }
-    let reason_labels =
-        doc.reasons.letters.iter().map(|l| format_compact!("1.4({})", l.to_ascii_uppercase())).collect();
+    let reason_labels = doc.reasons.letters.iter().map(|l| format!("1.4({})", l.to_ascii_uppercase())).collect();
     let unclassified_document =
         doc.decl.kind == crate::model::DeclKind::Na || doc.classification.level.is_some_and(|l| !l.is_classified());
     let mut facts = Facts {
@@ -231,7 +225,7 @@ pub fn evaluate_with(doc: &Document, policy: &Policy, as_of: NaiveDate, explain:
     let portions: Vec<PortionDecision> = doc.portions.iter().map(|p| decide(&facts, p, explain)).collect();
     let outcome =
         portions.iter().map(PortionDecision::document_outcome).max().unwrap_or(DocumentOutcome::ReleaseInFull);
-    let mut labels: Vec<CompactString> = portions
+    let mut labels: Vec<String> = portions
         .iter()
         .filter(|p| p.outcome != Outcome::Release)
         .flat_map(|p| p.labels.iter().cloned())
@@ -285,7 +279,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     let defaults = &facts.policy.defaults;
     let (level, inherited) = effective_level(facts, portion);
     let text = facts.doc.text(portion.span);
-    let mut candidates: Vec<(Outcome, CompactString, Vec<CompactString>)> = Vec::new();
+    let mut candidates: Vec<(Outcome, String, Vec<String>)> = Vec::new();
     let mut notes = Vec::new();
     let mut why_not = Vec::new();
     let mut spans: Vec<SpanRedaction> = Vec::new();
@@ -313,7 +307,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     }
     let disguised_inside = portion.embedded.iter().any(|m| m.value == MarkValue::Unrecognized);
     if own_unrecognized.is_some() || disguised_inside {
-        candidates.push((defaults.unrecognized, CompactString::const_new(DEFAULT_UNRECOGNIZED), default_labels()));
+        candidates.push((defaults.unrecognized, DEFAULT_UNRECOGNIZED.to_owned(), default_labels()));
     } else if facts.unclassified_document
         && level.is_some_and(Level::is_classified)
         && (!inherited || !portion.kind.is_header_line())
@@ -324,7 +318,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
             }
             _ => format!("judged at {} in a document marked unclassified", level.map_or("?", Level::abbrev)),
         });
-        candidates.push((defaults.contradiction, CompactString::const_new(DEFAULT_CONTRADICTION), default_labels()));
+        candidates.push((defaults.contradiction, DEFAULT_CONTRADICTION.to_owned(), default_labels()));
     }
     let (scope, lapsed, scope_index) = facts.scope(portion);
     if scope_index > 0 && level.is_some_and(Level::is_classified) {
@@ -332,7 +326,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     }
     if !facts.doc.errors.is_empty() {
         notes.push(format!("the document could not be read reliably: {}", facts.doc.errors[0].message));
-        candidates.push((defaults.parse_error, CompactString::const_new(DEFAULT_PARSE_ERROR), default_labels()));
+        candidates.push((defaults.parse_error, DEFAULT_PARSE_ERROR.to_owned(), default_labels()));
     }
 
     let subject = Subject {
@@ -369,9 +363,9 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
 
     let outcome = candidates.iter().map(|(o, _, _)| *o).max().unwrap_or(defaults.no_match);
     let (rules, mut labels) = if candidates.is_empty() {
-        (vec![CompactString::const_new(DEFAULT_NO_MATCH)], default_labels())
+        (vec![DEFAULT_NO_MATCH.to_owned()], default_labels())
     } else {
-        let winners: Vec<&(Outcome, CompactString, Vec<CompactString>)> =
+        let winners: Vec<&(Outcome, String, Vec<String>)> =
             candidates.iter().filter(|(o, _, _)| *o == outcome).collect();
         (
             winners.iter().map(|(_, id, _)| id.clone()).collect(),
@@ -401,7 +395,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     }
 }
 
-fn rule_labels(facts: &Facts<'_>, rule: &Rule) -> Vec<CompactString> {
+fn rule_labels(facts: &Facts<'_>, rule: &Rule) -> Vec<String> {
     let mut labels = rule.labels.clone();
     if rule.cite_reasons {
         labels.extend(facts.reason_labels.iter().cloned());

@@ -16,7 +16,6 @@ use std::fmt::{self, Write as _};
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use compact_str::CompactString;
 use regex::Regex;
 use sha2::{Digest as _, Sha256};
 use toml::Spanned;
@@ -102,7 +101,7 @@ pub struct Defaults {
     /// Outcome for the portions of a document with parse errors.
     pub parse_error: Outcome,
     /// Labels cited by default redactions.
-    pub labels: Vec<CompactString>,
+    pub labels: Vec<String>,
     /// Whether default redactions cite the document's reasons.
     pub cite_reasons: bool,
     /// Whether a prose event falls back to the automatic 25-year date.
@@ -117,7 +116,7 @@ impl Default for Defaults {
             no_match: Outcome::Redact,
             contradiction: Outcome::Redact,
             parse_error: Outcome::Review,
-            labels: vec!["B1".into()],
+            labels: vec!["B1".to_owned()],
             cite_reasons: true,
             event_falls_back_to_25_years: false,
         }
@@ -128,7 +127,7 @@ impl Default for Defaults {
 #[derive(Debug, Clone)]
 pub struct Rule {
     /// Unique id.
-    pub id: CompactString,
+    pub id: String,
     /// What it is for.
     pub description: Option<String>,
     /// Conditions.
@@ -136,7 +135,7 @@ pub struct Rule {
     /// What happens when it matches.
     pub outcome: Outcome,
     /// Labels cited.
-    pub labels: Vec<CompactString>,
+    pub labels: Vec<String>,
     /// Whether the document's reasons are cited too.
     pub cite_reasons: bool,
     /// Whole portion or matched spans.
@@ -194,7 +193,7 @@ pub fn label_order(label: &str) -> (u32, &str) {
 }
 
 /// Sorts labels canonically and removes repeats: `B1,1.4(B),1.4(D),B6`.
-pub fn sort_labels(labels: &mut Vec<CompactString>) {
+pub fn sort_labels(labels: &mut Vec<String>) {
     labels.sort_by(|a, b| label_order(a).cmp(&label_order(b)));
     labels.dedup();
 }
@@ -349,13 +348,13 @@ pub(crate) fn level(value: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Op
     found
 }
 
-fn labels(value: Option<&Spanned<Vec<Spanned<String>>>>, errors: &mut Vec<Diagnostic>) -> Vec<CompactString> {
+fn labels(value: Option<&Spanned<Vec<Spanned<String>>>>, errors: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut out = Vec::new();
     for label in value.map(Spanned::get_ref).into_iter().flatten() {
         let text = label.get_ref().trim();
         let upper = text.to_ascii_uppercase();
         if is_valid_label(&upper) {
-            out.push(upper.into());
+            out.push(upper);
         } else {
             errors.push(
                 Diagnostic::new(Code::P013, format!("unknown exemption label `{text}`"), Some(span_of(label)))
@@ -454,7 +453,7 @@ fn compile_when(when: &WhenFile, errors: &mut Vec<Diagnostic>) -> When {
 fn compile_rule(file: &Spanned<RuleFile>, errors: &mut Vec<Diagnostic>) -> Option<Rule> {
     let rule = file.get_ref();
     let before = errors.len();
-    let id = CompactString::from(rule.id.get_ref().trim());
+    let id = rule.id.get_ref().trim().to_owned();
     if id.is_empty() || id.contains(char::is_whitespace) {
         errors.push(
             Diagnostic::new(

@@ -9,8 +9,6 @@
 
 use std::fmt::Write as _;
 
-use compact_str::CompactString;
-
 use crate::engine::{Decisions, DocumentOutcome, PortionDecision};
 use crate::model::{Document, Portion, PortionKind, is_blank};
 use crate::policy::{Outcome, Policy};
@@ -41,14 +39,14 @@ pub fn sanitize_id(id: &str) -> Option<String> {
 /// Labels as a placeholder shows them: B1 with its 1.4 reasons, then the others
 /// (`B1 1.4(B),1.4(D) B6`).
 #[must_use]
-pub fn placeholder_labels(labels: &[CompactString]) -> String {
-    let reasons: Vec<&str> = labels.iter().filter(|l| l.starts_with("1.4(")).map(CompactString::as_str).collect();
+pub fn placeholder_labels(labels: &[String]) -> String {
+    let reasons: Vec<&str> = labels.iter().filter(|l| l.starts_with("1.4(")).map(String::as_str).collect();
     let mut parts: Vec<String> = Vec::new();
     for label in labels.iter().filter(|l| !l.starts_with("1.4(")) {
         if label == "B1" && !reasons.is_empty() {
             parts.push(format!("B1 {}", reasons.join(",")));
         } else {
-            parts.push(label.to_string());
+            parts.push(label.clone());
         }
     }
     if !labels.iter().any(|l| l == "B1") && !reasons.is_empty() {
@@ -59,7 +57,7 @@ pub fn placeholder_labels(labels: &[CompactString]) -> String {
 
 /// What replaces a redacted portion: its number, its mark and the labels. Nothing else of
 /// the portion's text is used.
-fn placeholder(portion: &Portion, labels: &[CompactString]) -> String {
+fn placeholder(portion: &Portion, labels: &[String]) -> String {
     let mut out = String::new();
     match (portion.kind, &portion.number) {
         (PortionKind::Paragraph, Some(number)) => {
@@ -223,8 +221,7 @@ mod tests {
 
     #[test]
     fn b1_groups_its_reasons() {
-        let labels: Vec<CompactString> =
-            ["B1", "1.4(B)", "1.4(D)", "B6"].into_iter().map(CompactString::from).collect();
+        let labels: Vec<String> = ["B1", "1.4(B)", "1.4(D)", "B6"].iter().map(ToString::to_string).collect();
         assert_eq!(placeholder_labels(&labels), "B1 1.4(B),1.4(D) B6");
     }
 }

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::engine::{Decisions, DocumentOutcome, LapseDate};
@@ -53,7 +52,7 @@ pub struct DocumentJson<'a> {
     /// `release_in_full`, `release_in_part`, `deny_in_full`, `review`.
     pub outcome: &'static str,
     /// Labels cited, in canonical order.
-    pub labels: &'a [CompactString],
+    pub labels: &'a [String],
     /// When the classification lapses, if on a date.
     pub lapses_on: Option<String>,
     /// The lapse in full.
@@ -88,9 +87,9 @@ pub struct SpanJson<'a> {
     /// `[start, end)` byte offsets.
     pub span: [usize; 2],
     /// Labels.
-    pub labels: &'a [CompactString],
+    pub labels: &'a [String],
     /// Rules.
-    pub rules: &'a [CompactString],
+    pub rules: &'a [String],
 }
 
 /// A rule that did not fire, and why.
@@ -111,9 +110,9 @@ pub struct PortionJson<'a> {
     /// `release`, `redact`, `review`, `withhold`.
     pub decision: &'static str,
     /// Labels.
-    pub labels: &'a [CompactString],
+    pub labels: &'a [String],
     /// Deciding rules.
-    pub rules: &'a [CompactString],
+    pub rules: &'a [String],
     /// Level judged at.
     pub level: Option<&'static str>,
     /// Whether the level was inherited.
@@ -248,7 +247,7 @@ pub fn to_text(path: &str, doc: &Document, decisions: &Decisions) -> String {
     // The mark and label columns fit the document's longest (`(S//REL TO USA, FVEY)`).
     let w =
         doc.portions.iter().filter_map(|p| p.marking.as_ref()).map(|m| m.raw.chars().count()).max().unwrap_or(0).max(9);
-    let label_text = |labels: &[CompactString]| if labels.is_empty() { "-".to_owned() } else { labels.join(" ") };
+    let label_text = |labels: &[String]| if labels.is_empty() { "-".to_owned() } else { labels.join(" ") };
     let lw = decisions
         .portions
         .iter()
@@ -312,7 +311,7 @@ pub struct Summary {
     /// Portions by decision.
     pub decisions: BTreeMap<&'static str, usize>,
     /// Portions decided, by rule.
-    pub rules: BTreeMap<CompactString, usize>,
+    pub rules: BTreeMap<String, usize>,
 }
 
 impl Summary {

@@ -191,10 +191,8 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
         preamble
     });
     builder.header_lines(&read.lines);
-    // Each line goes once it is taken in, and with it the values the grammar read on it, so
-    // that a document's lines and its portions are not all held at once.
-    for line in read.lines.into_iter().filter(|l| !l.in_header) {
-        builder.body_line(&line);
+    for line in read.lines.iter().filter(|l| !l.in_header) {
+        builder.body_line(line);
     }
     builder.close();
     builder.split_signature();

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike as _, NaiveDate};
-use compact_str::CompactString;
 use maud::{Markup, html};
 
 use super::{PageMarking, Text, decision_class, outcome_class};
@@ -44,11 +43,11 @@ pub struct DocumentEntry {
     /// The marking its view carries.
     pub marking: PageMarking,
     /// Labels cited.
-    pub labels: Vec<CompactString>,
+    pub labels: Vec<String>,
     /// Portions, and portions with something redacted.
     pub portions: (usize, usize),
     /// Deciding rules, once per portion they decided.
-    pub rules: Vec<CompactString>,
+    pub rules: Vec<String>,
     /// Per classified portion, when its instruction lapses.
     pub lapses: Vec<LapseBucket>,
 }

@@ -147,6 +147,29 @@ struct Builder<'s> {
     classified_by_ends: Vec<(Span, (usize, bool))>,
 }
 
+/// About how many portions `lines` make: one a structured line and one a run of text after a
+/// blank, so that the list of portions is sized once for most documents (growing it copies
+/// every portion again; a document of a structured line per line copied most of them twice).
+/// Lines that glue several portions together make more, and the list grows for them.
+fn portions_expected(lines: &[Line]) -> usize {
+    let mut count = 8;
+    let mut after_blank = true;
+    for line in lines {
+        match line.kind {
+            LineKind::Blank => after_blank = true,
+            LineKind::Text => {
+                count += usize::from(after_blank);
+                after_blank = false;
+            }
+            _ => {
+                count += 1;
+                after_blank = false;
+            }
+        }
+    }
+    count
+}
+
 /// Builds the document from its lines.
 ///
 /// `source` is the text the lines were read from (line breaks normalised); the document's
@@ -158,7 +181,7 @@ pub(crate) fn assemble(source: &str, read: Lines, index: &LineIndex) -> Document
     let mut builder = Builder {
         source,
         index,
-        portions: Vec::with_capacity(read.lines.len() / 4 + 8),
+        portions: Vec::with_capacity(portions_expected(&read.lines)),
         open: None,
         pending: Vec::new(),
         main_text_started: false,

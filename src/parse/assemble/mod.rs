@@ -147,10 +147,10 @@ struct Builder<'s> {
     classified_by_ends: Vec<(Span, (usize, bool))>,
 }
 
-/// About how many portions `lines` make: one a structured line and one a run of text after a
-/// blank, so that the list of portions is sized once for most documents (growing it copies
-/// every portion again; a document of a structured line per line copied most of them twice).
-/// Lines that glue several portions together make more, and the list grows for them.
+/// About how many portions `lines` make: one per structured line and one per run of text
+/// after a blank, so that the list of portions is sized once for most documents (growing it
+/// copies every portion again: a document with a structured line on every line copied most of
+/// them twice). Lines that glue several portions together make more; the list grows for them.
 fn portions_expected(lines: &[Line]) -> usize {
     let mut count = 8;
     let mut after_blank = true;

@@ -1,6 +1,11 @@
 //! The classifier's name in a `Classified By:` line: titles and offices before it, reasons
 //! and orders after it, initials and suffixes inside it.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use foldhash::fast::RandomState;
+
 /// Words of titles and offices that come before a classifier's name.
 const TITLE_WORDS: &[&str] = &[
     "acting",
@@ -138,10 +143,14 @@ const TITLE_WORDS: &[&str] = &[
 /// Honorific suffixes that belong to a name (`Richard L. Baltimore, III`).
 const NAME_SUFFIXES: &[&str] = &["jr.", "jr", "sr.", "sr", "ii", "iii", "iv"];
 
+/// `TITLE_WORDS` as a set: a classifier's every word is looked up, some twice.
+static TITLE_SET: LazyLock<HashSet<&'static str, RandomState>> =
+    LazyLock::new(|| TITLE_WORDS.iter().copied().collect());
+
 fn is_title_word(word: &str) -> bool {
     let lower = word.trim_matches(|c: char| matches!(c, ',' | ':' | ';')).to_lowercase();
-    TITLE_WORDS.contains(&lower.as_str())
-        || TITLE_WORDS.contains(&lower.trim_end_matches('.'))
+    TITLE_SET.contains(lower.as_str())
+        || TITLE_SET.contains(lower.trim_end_matches('.'))
         || lower.contains('/')
         || lower.starts_with("amb") && lower.len() > 5
         || lower.starts_with("couns")
@@ -188,6 +197,33 @@ fn is_initials(word: &str) -> bool {
     !segments.is_empty() && segments.iter().all(|s| s.chars().count() == 1)
 }
 
+/// Words that begin the reason after a classifier's name (in lower case). Each starts with a
+/// blank or a hyphen.
+const REASON_STOPS: [&str; 14] = [
+    " reas",
+    " re ",
+    " rea ",
+    "-reas",
+    " resons",
+    " reaons",
+    " per ",
+    " under ",
+    " based upon",
+    " for re",
+    " fr re",
+    " for e.o",
+    " e.o.",
+    " e.o ",
+];
+
+/// Where the first of the `REASON_STOPS` starts in `lower`: one pass over its blanks and
+/// hyphens, instead of a search per word.
+fn first_reason_stop(lower: &str) -> Option<usize> {
+    let bytes = lower.as_bytes();
+    memchr::memchr2_iter(b' ', b'-', bytes)
+        .find(|&at| REASON_STOPS.iter().any(|stop| bytes[at..].starts_with(stop.as_bytes())))
+}
+
 /// The classifier text up to where the reason begins: a digit, `reason…` (also broken across
 /// lines: `Re asons`, `reas ons`), `per`, `under`, `based upon`, `for E.O.`, or a sentence end
 /// after a word that is neither an initial nor a title (`Burns. Reasons`), without a trailing
@@ -203,25 +239,8 @@ fn cut_before_reason(text: &str) -> String {
         end = end.min(at);
     }
     let lower = text.to_lowercase();
-    for stop in [
-        " reas",
-        " re ",
-        " rea ",
-        "-reas",
-        " resons",
-        " reaons",
-        " per ",
-        " under ",
-        " based upon",
-        " for re",
-        " fr re",
-        " for e.o",
-        " e.o.",
-        " e.o ",
-    ] {
-        if let Some(at) = lower.find(stop) {
-            end = end.min(at);
-        }
+    if let Some(at) = first_reason_stop(&lower) {
+        end = end.min(at);
     }
     let mut offset = 0;
     for word in text.split(' ') {

@@ -9,6 +9,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use super::line_kind::LineKind;
 use crate::model::Span;
 
@@ -18,7 +20,10 @@ const CAPACITY: usize = 4096;
 
 thread_local! {
     /// Readings by the text given to the grammar, with spans counted from the line's start.
-    static READINGS: RefCell<HashMap<Box<str>, LineKind>> = RefCell::new(HashMap::new());
+    /// Hashed with foldhash: every gathered line is looked up, and SipHash cost 1% of a parse;
+    /// its seed is random per process, so crafted lines cannot pile into one bucket.
+    static READINGS: RefCell<HashMap<Box<str>, LineKind, RandomState>> =
+        RefCell::new(HashMap::with_hasher(RandomState::default()));
 }
 
 /// The reading of the line at `line`, of which the grammar would be given `given`, if this

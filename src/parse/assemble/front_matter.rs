@@ -253,7 +253,7 @@ pub(super) fn join_subject(parts: &[String]) -> String {
 
 /// Tags without repeats, and without the `SIPDIS` caption that is sometimes glued among them.
 pub(super) fn clean_tags(mut tags: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::with_hasher(foldhash::fast::RandomState::default());
     tags.retain(|t| t != "SIPDIS" && seen.insert(t.clone()));
     tags
 }

@@ -63,6 +63,12 @@ impl LineIndex {
         Self { starts }
     }
 
+    /// The byte offsets of the newlines at or after `offset`, in order.
+    pub(crate) fn newlines_from(&self, offset: usize) -> impl Iterator<Item = usize> + '_ {
+        let first = self.starts.partition_point(|&start| start <= offset);
+        self.starts[first..].iter().map(|start| start - 1)
+    }
+
     /// How many lines the text has (a last line without a newline counts; so does the empty
     /// line after a final newline).
     #[must_use]

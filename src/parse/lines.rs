@@ -10,7 +10,7 @@ use super::leads;
 use super::line_kind::{HeaderLine, Line, LineKind};
 use super::memo;
 use super::pieces::{body_line, find_field_start, header_line, reread_or_text, text_kind};
-use crate::model::{Preamble, Span};
+use crate::model::{LineIndex, Preamble, Span};
 
 /// The result of the first stage.
 pub(crate) struct Lines {
@@ -27,7 +27,7 @@ pub(crate) struct Lines {
 /// that are the grammar's own `run_start` and `indented_prose` (see the grammar) set them
 /// apart, and the other lines are read together, since every call costs pest a fixed price and
 /// a line index of its whole input.
-pub(crate) fn read(source: &str, line_count: usize) -> Result<Lines, String> {
+pub(crate) fn read(source: &str, index: &LineIndex) -> Result<Lines, String> {
     // The front is read from the start of the text only (pest indexes the lines of all it is
     // given): a prefix that ends at a line end, doubled while the header runs to its end.
     let mut size = 4096;
@@ -45,10 +45,9 @@ pub(crate) fn read(source: &str, line_count: usize) -> Result<Lines, String> {
         size = end * 2;
     };
     let body_start = front.as_span().end();
-    // One `Line` per line at most (`line_count`, from the caller's line index), plus the few
-    // that a glued header line splits into: sized once, since growing the list would copy
-    // every `Line` again.
-    let mut out = Lines { preamble: None, lines: Vec::with_capacity(line_count + 8) };
+    // One `Line` per line at most, plus the few that a glued header line splits into: sized
+    // once, since growing the list would copy every `Line` again.
+    let mut out = Lines { preamble: None, lines: Vec::with_capacity(index.line_count() + 8) };
     for part in front.into_inner() {
         match part.as_rule() {
             Rule::preamble => {
@@ -89,7 +88,7 @@ pub(crate) fn read(source: &str, line_count: usize) -> Result<Lines, String> {
             _ => {}
         }
     }
-    read_body(source, body_start, &mut out.lines)?;
+    read_body(source, body_start, &mut out.lines, index)?;
     Ok(out)
 }
 
@@ -108,13 +107,13 @@ const GATHER_LIMIT: usize = 1 << 16;
 /// next gathered line (which need not be the next line of the text: prose between them is
 /// not gathered). When such a reading ran into a line that a shortcut changed, the body is
 /// read again without them.
-fn read_body(source: &str, start: usize, out: &mut Vec<Line>) -> Result<(), String> {
+fn read_body(source: &str, start: usize, out: &mut Vec<Line>, index: &LineIndex) -> Result<(), String> {
     let first = out.len();
-    if read_body_with(source, start, out, true)? {
+    if read_body_with(source, start, out, true, index)? {
         return Ok(());
     }
     out.truncate(first);
-    read_body_with(source, start, out, false).map(|_| ())
+    read_body_with(source, start, out, false, index).map(|_| ())
 }
 
 /// A line gathered for the grammar.
@@ -129,8 +128,14 @@ struct Gathered {
 }
 
 /// `read_body`, with the shortcuts or without; whether no reading ran into a line that a
-/// shortcut changed (always so without them).
-fn read_body_with(source: &str, start: usize, out: &mut Vec<Line>, shortcuts: bool) -> Result<bool, String> {
+/// shortcut changed (always so without them). `index` indexes the lines of `source`.
+fn read_body_with(
+    source: &str,
+    start: usize,
+    out: &mut Vec<Line>,
+    shortcuts: bool,
+    index: &LineIndex,
+) -> Result<bool, String> {
     let body = source.get(start..).unwrap_or("");
     // Each line is read at once (prose, blank) or gathered for the grammar.
     let mut gathered = String::with_capacity(body.len().min(GATHER_LIMIT + 4096));
@@ -140,7 +145,7 @@ fn read_body_with(source: &str, start: usize, out: &mut Vec<Line>, shortcuts: bo
     let mut left_out = false;
     let mut exact = true;
     let mut from = 0;
-    let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain((!body.ends_with('\n')).then_some(body.len()));
+    let ends = index.newlines_from(start).map(|at| at - start).chain((!body.ends_with('\n')).then_some(body.len()));
     for end in ends {
         let text = &body[from..end];
         let span = Span::new(start + from, start + end);
@@ -526,7 +531,7 @@ mod tests {
         let first =
             "SIPDIS\n1. (C) One.\nNOFORN\n2. (S//NF) Two (see ref).\n----------\n3. (C//REL TO USA, GBR) Three.\n";
         let second = "Intro line\n  1. (C) Other text here.\nSIPDIS\n1. (C) Other text.\n2. (S//NF)\n  NOFORN\nNOFORN\n----------\n3. (C//REL TO USA, GBR)é and more\n10. (C) x\n";
-        let read = |text: &str| format!("{:?}", read(text, text.lines().count() + 1).expect("reads").lines);
+        let read = |text: &str| format!("{:?}", read(text, &LineIndex::new(text)).expect("reads").lines);
         let alone = std::thread::spawn(move || read(second)).join().expect("reads on a fresh thread");
         let warm = {
             read(first);
@@ -549,7 +554,7 @@ mod tests {
         ];
         let lines = |text: &str, shortcuts: bool| {
             let mut out = Vec::new();
-            let exact = read_body_with(text, 0, &mut out, shortcuts).expect("reads");
+            let exact = read_body_with(text, 0, &mut out, shortcuts, &LineIndex::new(text)).expect("reads");
             (exact, format!("{out:?}"))
         };
         // The memo knows `1.  (C)` and `2. (C)`.
@@ -558,7 +563,7 @@ mod tests {
             let (shortcuts_exact, _) = lines(text, true);
             assert!(!shortcuts_exact, "the shortcuts change this reading: {text:?}");
             let mut out = Vec::new();
-            read_body(text, 0, &mut out).expect("reads");
+            read_body(text, 0, &mut out, &LineIndex::new(text)).expect("reads");
             assert_eq!(format!("{out:?}"), lines(text, false).1, "{text:?}");
         }
     }

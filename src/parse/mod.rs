@@ -24,6 +24,8 @@ mod marks;
 mod memo;
 mod pieces;
 
+use std::borrow::Cow;
+
 pub use markers::markers;
 use thiserror::Error;
 
@@ -117,13 +119,14 @@ pub fn parse_str(source: String) -> Result<Document, ReadError> {
     let mut doc = {
         // Every line break (CR, LS, PS, NEL) read as `\n`, at the same offsets.
         let text = breaks::normalize(&source);
-        let index = LineIndex::new(&text);
         // The grammar reads lines that end with a newline; give the last line one if it lacks it.
-        // Spans never reach into the added newline, so they index `source` as well.
-        let lines = index.line_count();
-        let read =
-            if text.ends_with('\n') { lines::read(&text, lines) } else { lines::read(&format!("{text}\n"), lines) }
-                .map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
+        // Spans never reach into the added newline, so they index `source` as well. The lines
+        // are indexed once, with that newline: the reader walks the index, and positions in
+        // `text` come out as from an index of `text` alone.
+        let ended = if text.ends_with('\n') { Cow::Borrowed(&*text) } else { Cow::Owned(format!("{text}\n")) };
+        let index = LineIndex::new(&ended);
+        let read = lines::read(&ended, &index)
+            .map_err(|message| ReadError::Grammar { position: Position { line: 1, col: 1 }, message })?;
         assemble::assemble(&text, read, &index)
     };
     doc.source = source;

@@ -225,12 +225,20 @@ pub fn evaluate_with(doc: &Document, policy: &Policy, as_of: NaiveDate, explain:
     let portions: Vec<PortionDecision> = doc.portions.iter().map(|p| decide(&facts, p, explain)).collect();
     let outcome =
         portions.iter().map(PortionDecision::document_outcome).max().unwrap_or(DocumentOutcome::ReleaseInFull);
-    let mut labels: Vec<String> = portions
+    // Each label once, as first cited: a policy's labels are exemptions from a short fixed
+    // list (and the reasons `1.4(A)`–`1.4(H)`), so the list stays short however many portions
+    // cite them, and is sorted once.
+    let mut labels: Vec<String> = Vec::new();
+    let cited = portions
         .iter()
         .filter(|p| p.outcome != Outcome::Release)
-        .flat_map(|p| p.labels.iter().cloned())
-        .chain(portions.iter().flat_map(|p| p.spans.iter().flat_map(|s| s.labels.iter().cloned())))
-        .collect();
+        .flat_map(|p| &p.labels)
+        .chain(portions.iter().flat_map(|p| p.spans.iter().flat_map(|s| &s.labels)));
+    for label in cited {
+        if !labels.contains(label) {
+            labels.push(label.clone());
+        }
+    }
     sort_labels(&mut labels);
     // The document as a whole lapses when its most restrictive scope does: the last one, since
     // each scope is at least as restrictive as those before it.

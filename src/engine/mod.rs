@@ -287,7 +287,9 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     let defaults = &facts.policy.defaults;
     let (level, inherited) = effective_level(facts, portion);
     let text = facts.doc.text(portion.span);
-    let mut candidates: Vec<(Outcome, String, Vec<String>)> = Vec::new();
+    // Each outcome that applies, with the rule (or default) behind it and where its labels
+    // come from (a rule, or the defaults: `None`); labels are made for the winners only.
+    let mut candidates: Vec<(Outcome, &str, Option<&Rule>)> = Vec::new();
     let mut notes = Vec::new();
     let mut why_not = Vec::new();
     let mut spans: Vec<SpanRedaction> = Vec::new();
@@ -315,7 +317,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     }
     let disguised_inside = portion.embedded.iter().any(|m| m.value == MarkValue::Unrecognized);
     if own_unrecognized.is_some() || disguised_inside {
-        candidates.push((defaults.unrecognized, DEFAULT_UNRECOGNIZED.to_owned(), default_labels()));
+        candidates.push((defaults.unrecognized, DEFAULT_UNRECOGNIZED, None));
     } else if facts.unclassified_document
         && level.is_some_and(Level::is_classified)
         && (!inherited || !portion.kind.is_header_line())
@@ -326,7 +328,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
             }
             _ => format!("judged at {} in a document marked unclassified", level.map_or("?", Level::abbrev)),
         });
-        candidates.push((defaults.contradiction, DEFAULT_CONTRADICTION.to_owned(), default_labels()));
+        candidates.push((defaults.contradiction, DEFAULT_CONTRADICTION, None));
     }
     let (scope, lapsed, scope_index) = facts.scope(portion);
     if scope_index > 0 && level.is_some_and(Level::is_classified) {
@@ -334,7 +336,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     }
     if !facts.doc.errors.is_empty() {
         notes.push(format!("the document could not be read reliably: {}", facts.doc.errors[0].message));
-        candidates.push((defaults.parse_error, DEFAULT_PARSE_ERROR.to_owned(), default_labels()));
+        candidates.push((defaults.parse_error, DEFAULT_PARSE_ERROR, None));
     }
 
     let subject = Subject {
@@ -360,7 +362,7 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
                     spans.push(SpanRedaction { span, labels: rule_labels(facts, rule), rules: vec![rule.id.clone()] });
                 }
             }
-            None => candidates.push((rule.outcome, rule.id.clone(), rule_labels(facts, rule))),
+            None => candidates.push((rule.outcome, &rule.id, Some(rule))),
             Some(unmet) => {
                 if explain == Explain::Yes {
                     why_not.push((rule.id.clone(), unmet.why_not(&subject)));
@@ -370,19 +372,18 @@ fn decide(facts: &Facts<'_>, portion: &Portion, explain: Explain) -> PortionDeci
     }
 
     let outcome = candidates.iter().map(|(o, _, _)| *o).max().unwrap_or(defaults.no_match);
-    let (rules, mut labels) = if candidates.is_empty() {
-        (vec![DEFAULT_NO_MATCH.to_owned()], default_labels())
+    if candidates.is_empty() {
+        candidates.push((outcome, DEFAULT_NO_MATCH, None));
+    }
+    let winners = candidates.iter().filter(|(o, _, _)| *o == outcome);
+    let rules: Vec<String> = winners.clone().map(|(_, id, _)| (*id).to_owned()).collect();
+    // A released portion cites no labels.
+    let mut labels: Vec<String> = if outcome == Outcome::Release {
+        Vec::new()
     } else {
-        let winners: Vec<&(Outcome, String, Vec<String>)> =
-            candidates.iter().filter(|(o, _, _)| *o == outcome).collect();
-        (
-            winners.iter().map(|(_, id, _)| id.clone()).collect(),
-            winners.iter().flat_map(|(_, _, l)| l.iter().cloned()).collect(),
-        )
+        winners.flat_map(|(_, _, from)| from.map_or_else(default_labels, |rule| rule_labels(facts, rule))).collect()
     };
-    if outcome == Outcome::Release {
-        labels.clear();
-    } else {
+    if outcome != Outcome::Release {
         // The whole portion goes: span redactions inside it add nothing.
         spans.clear();
     }

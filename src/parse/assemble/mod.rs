@@ -365,6 +365,9 @@ impl<'s> Builder<'s> {
             self.piece(&line.kind, line.span);
             return;
         };
+        // A portion per piece at least: room for them at once, since a line that holds a
+        // whole body would otherwise grow the list by doubling, copying every portion again.
+        self.portions.reserve(starts.len() + 1);
         let head = Span::new(line.span.start, line.span.start + first.at);
         let kind = self.reread(head);
         self.piece(&kind, head);

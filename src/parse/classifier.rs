@@ -317,7 +317,25 @@ fn trailing_name(part: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::classifier_name;
+    use super::{REASON_STOPS, classifier_name, first_reason_stop};
+
+    /// The one pass finds the reason where the earliest of the words' own searches does.
+    #[test]
+    fn the_first_reason_stop_is_the_earliest_of_the_words() {
+        for text in [
+            "ambassador john smith, for reasons 1.4 (b) and (d)",
+            "dcm a. person per e.o. 12958",
+            "pol couns b. c. d-reasons 1.5",
+            "charge d'affaires e. f. under section 1.4",
+            "political officer g. h. based upon 1.4 (c) re asons",
+            "eur/rus director",
+            "-reas at the start, then  reas twice",
+            "",
+        ] {
+            let earliest = REASON_STOPS.iter().filter_map(|stop| text.find(stop)).min();
+            assert_eq!(first_reason_stop(text), earliest, "{text:?}");
+        }
+    }
 
     #[test]
     fn classifier_names_drop_titles() {

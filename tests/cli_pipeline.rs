@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -373,4 +374,46 @@ fn completions_manual_and_the_embedded_policy() {
     let file = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/default.toml"))
         .expect("the default policy is in the repository");
     assert_eq!(shown, file, "`policy show` prints the embedded default policy");
+}
+
+/// A document whose report line would be large is written as it is serialized, not held
+/// whole: the line is the one the library makes whole, and a full disk still fails the run.
+#[test]
+fn a_large_report_is_written_as_it_is_serialized() {
+    let mut text = String::from("C O N F I D E N T I A L STATE 000001\n\nE.O. 12958: DECL: 01/01/2030\n\n");
+    for round in 0..3000 {
+        // Paragraph numbers have three digits at most.
+        let number = round % 999 + 1;
+        let _ = write!(text, "{number}. (C) The committee met on the harbour works, round {round}.\n\n");
+    }
+    let doc = declass::parse::parse_str(text.clone()).expect("parses");
+    assert!(declass::render::report::line_is_streamed(&doc), "the document is large enough to be streamed");
+    let output = declass_with_stdin(&["report", "--format", "json", "--as-of", "2010-01-01", "-"], text.as_bytes());
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let out = stdout(&output);
+    let first = out.lines().next().expect("a line for the document");
+    let record: Value = serde_json::from_str(first).expect("the line is JSON");
+    let name = record["path"].as_str().expect("the input's name");
+    let policy = declass::policy::Policy::embedded_default();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2010, 1, 1).expect("date");
+    let decisions = declass::engine::evaluate(&doc, &policy, as_of);
+    let held = declass::render::record::line(&declass::render::report::to_json(name, &doc, &decisions, &policy));
+    assert_eq!(format!("{first}\n"), held, "the streamed line is the line made whole");
+    assert_eq!(record["portions"].as_array().map(Vec::len), Some(doc.portions.len()));
+
+    if Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full opens");
+        let mut child = declass_command(&["report", "--format", "json", "-"])
+            .stdin(Stdio::piped())
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let _ = stdin.write_all(text.as_bytes());
+        drop(stdin);
+        let output = child.wait_with_output().expect("the binary finishes");
+        assert_eq!(code(&output), 2, "a full disk fails the run: {}", stderr(&output));
+        assert!(stderr(&output).contains("no space left on device"), "{}", stderr(&output));
+    }
 }

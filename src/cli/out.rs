@@ -41,6 +41,21 @@ impl Output {
         }
     }
 
+    /// Lets `write` write to the output (a line serialized as it goes, say); returns
+    /// [`Flow::Stop`] once output is no longer possible.
+    pub fn write_with(&mut self, write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>) -> Flow {
+        if self.closed {
+            return Flow::Stop;
+        }
+        match write(&mut self.out) {
+            Ok(()) => Flow::Continue,
+            Err(e) => {
+                self.fail(&e);
+                Flow::Stop
+            }
+        }
+    }
+
     fn fail(&mut self, e: &io::Error) {
         if e.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the output: {}", crate::model::lower_first(&e.to_string()));

@@ -1,9 +1,12 @@
 //! `declass report`.
 
+use std::io::{self, Write as _};
+
 use super::args::{FailOn, ReportArgs, ReportFormat};
 use super::out::Output;
 use super::{as_of, exit_status, load_policy, open_inputs, output_format, read_document, report_failure};
 use crate::engine::{self, DocumentOutcome, Explain};
+use crate::model::Document;
 use crate::render;
 
 /// Whether a document with `outcome` makes a run with `--fail-on` exit 1.
@@ -13,6 +16,14 @@ pub(crate) fn fails_on(fail_on: Option<FailOn>, outcome: DocumentOutcome) -> boo
         Some(FailOn::Review) => outcome == DocumentOutcome::Review,
         Some(FailOn::Redact) => outcome != DocumentOutcome::ReleaseInFull,
     }
+}
+
+/// A document's report as a worker hands it on: its text, or, for a document whose JSON line
+/// would be large (`render::report::line_is_streamed`), the document itself, whose line the
+/// output writes as it is serialized.
+enum Rendered {
+    Text(String),
+    Json { name: String, doc: Box<Document> },
 }
 
 /// Runs `declass report`.
@@ -41,26 +52,36 @@ pub(crate) fn run(args: &ReportArgs) -> u8 {
             let name = input.display_name();
             read_document(input, limit).map(|doc| {
                 let decisions = engine::evaluate_with(&doc, &policy, as_of, explain);
-                let text = if stream {
+                let rendered = if stream {
                     let body = render::report::to_json(&name, &doc, &decisions, &policy);
-                    render::record::stream_line(input.record_id(), "report", &body)
+                    Rendered::Text(render::record::stream_line(input.record_id(), "report", &body))
+                } else if json && render::report::line_is_streamed(&doc) {
+                    Rendered::Json { name, doc: Box::new(doc) }
                 } else if json {
                     let body = render::report::to_json(&name, &doc, &decisions, &policy);
-                    render::record::line_sized(
+                    Rendered::Text(render::record::line_sized(
                         &body,
                         render::report::JSON_BYTES_PER_PORTION * doc.portions.len() + 1024,
-                    )
+                    ))
                 } else {
-                    render::report::to_text(&name, &doc, &decisions)
+                    Rendered::Text(render::report::to_text(&name, &doc, &decisions))
                 };
-                (text, decisions)
+                (rendered, decisions)
             })
         },
         |input, result| match result {
-            Ok((text, decisions)) => {
+            Ok((rendered, decisions)) => {
                 summary.add(&decisions);
                 findings |= fails_on(args.fail_on, decisions.outcome);
-                out.write(&text)
+                match rendered {
+                    Rendered::Text(text) => out.write(&text),
+                    Rendered::Json { name, doc } => out.write_with(|w| {
+                        // serde_json's small writes gathered here, not passed one by one.
+                        let mut w = io::BufWriter::with_capacity(1 << 16, w);
+                        render::record::write_line(&mut w, &render::report::to_json(&name, &doc, &decisions, &policy))?;
+                        w.flush()
+                    }),
+                }
             }
             Err(failure) => {
                 summary.failed += 1;

@@ -3,6 +3,8 @@
 //! object under the command's name, or an `error`. The schemas are in `src/render/schemas/`
 //! and `declass schema NAME` prints them.
 
+use std::io;
+
 use serde::Serialize;
 
 /// The version of every JSON output's schema; raised when a key changes meaning or goes.
@@ -44,21 +46,88 @@ pub fn line(body: &impl Serialize) -> String {
 #[must_use]
 pub fn line_sized(body: &impl Serialize, expected: usize) -> String {
     let mut out = Vec::with_capacity(expected.saturating_add(32));
-    out.extend_from_slice(format!("{{\"schema_version\":{SCHEMA_VERSION}").as_bytes());
-    let at = out.len();
-    if serde_json::to_writer(&mut out, body).is_err() || out.get(at) != Some(&b'{') {
-        out.truncate(at);
-        out.extend_from_slice(b"}");
-    } else if out.len() == at + 2 {
-        // `{}`: nothing to add after the version.
-        out.truncate(at + 1);
-        out[at] = b'}';
-    } else {
-        out[at] = b',';
+    if write_line(&mut out, body).is_err() {
+        out.clear();
+        out.extend_from_slice(format!("{{\"schema_version\":{SCHEMA_VERSION}}}\n").as_bytes());
     }
-    out.push(b'\n');
     // serde_json writes UTF-8, and so does the prefix.
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes [`line()`] of `body` (a JSON object) to `out` as it is serialized, without holding
+/// the line: the report of a document of a million portions is hundreds of megabytes.
+/// `serde_json` writes token by token, so `out` should be buffered.
+///
+/// # Errors
+/// Those of `out` (as they were: a closed pipe stays a closed pipe), or of serializing
+/// `body`, or when `body` is no JSON object; what was written before stays written.
+pub fn write_line<W: io::Write + ?Sized>(out: &mut W, body: &impl Serialize) -> io::Result<()> {
+    let mut state = Versioned::Start;
+    body.serialize(&mut serde_json::Serializer::with_formatter(&mut *out, VersionFirst(&mut state)))
+        .map_err(io::Error::from)?;
+    if state != Versioned::Past {
+        return Err(io::Error::other("the body is not a JSON object"));
+    }
+    out.write_all(b"\n")
+}
+
+/// How far the version is in the outermost object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Versioned {
+    /// Nothing written yet.
+    Start,
+    /// The outermost object opened with the version: its first member needs a comma.
+    Opened,
+    /// The version is in.
+    Past,
+    /// The outermost value is an array: no version goes in.
+    Array,
+}
+
+/// `serde_json`'s compact output, with `schema_version` as the first member of the outermost
+/// object.
+struct VersionFirst<'a>(&'a mut Versioned);
+
+impl serde_json::ser::Formatter for VersionFirst<'_> {
+    #[inline]
+    fn begin_object<W: io::Write + ?Sized>(&mut self, writer: &mut W) -> io::Result<()> {
+        if *self.0 == Versioned::Start {
+            *self.0 = Versioned::Opened;
+            write!(writer, "{{\"schema_version\":{SCHEMA_VERSION}")
+        } else {
+            writer.write_all(b"{")
+        }
+    }
+
+    #[inline]
+    fn begin_array<W: io::Write + ?Sized>(&mut self, writer: &mut W) -> io::Result<()> {
+        if *self.0 == Versioned::Start {
+            *self.0 = Versioned::Array;
+        }
+        writer.write_all(b"[")
+    }
+
+    #[inline]
+    fn begin_object_key<W: io::Write + ?Sized>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        // The first key after the outermost opening is that object's (a nested object opens
+        // only after a key of its own).
+        if *self.0 == Versioned::Opened {
+            *self.0 = Versioned::Past;
+            writer.write_all(b",")
+        } else if first {
+            Ok(())
+        } else {
+            writer.write_all(b",")
+        }
+    }
+
+    #[inline]
+    fn end_object<W: io::Write + ?Sized>(&mut self, writer: &mut W) -> io::Result<()> {
+        if *self.0 == Versioned::Opened {
+            *self.0 = Versioned::Past;
+        }
+        writer.write_all(b"}")
+    }
 }
 
 /// The line of an input that yielded no document: `{"schema_version", "error": {…}}`.
@@ -85,10 +154,43 @@ pub fn stream_error_line(id: Option<&str>, failure: &Failure) -> String {
 mod tests {
     use super::*;
 
+    /// A writer that takes one byte a call, as a slow pipe may.
+    struct ByteAtATime(Vec<u8>);
+
+    impl io::Write for ByteAtATime {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.extend(buf.first());
+            Ok(buf.len().min(1))
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Written as it is serialized, a line is the line made whole, however the writer takes it.
+    #[test]
+    fn a_written_line_is_the_line() {
+        for body in
+            [serde_json::json!({"a": 1, "b": [{"c": "}"}, {}]}), serde_json::json!({}), serde_json::json!({"e": {}})]
+        {
+            let mut direct = Vec::new();
+            write_line(&mut direct, &body).expect("writes");
+            let mut slow = ByteAtATime(Vec::new());
+            write_line(&mut slow, &body).expect("writes");
+            assert_eq!(String::from_utf8(direct).expect("utf-8"), line(&body));
+            assert_eq!(String::from_utf8(slow.0).expect("utf-8"), line(&body));
+        }
+        assert!(write_line(&mut Vec::new(), &serde_json::json!("text")).is_err());
+        assert!(write_line(&mut Vec::new(), &serde_json::json!([{"a": 1}])).is_err());
+    }
+
     #[test]
     fn every_line_starts_with_the_schema_version() {
         assert_eq!(line(&serde_json::json!({"a": 1})), "{\"schema_version\":1,\"a\":1}\n");
         assert_eq!(line(&serde_json::json!({})), "{\"schema_version\":1}\n");
+        assert_eq!(line(&serde_json::json!([1])), "{\"schema_version\":1}\n");
+        assert_eq!(line(&serde_json::json!([{"a": 1}])), "{\"schema_version\":1}\n");
         let failure = Failure { input: "x".into(), line: Some(2), column: Some(3), message: "bad".into() };
         assert_eq!(failure.to_line(), "x:2:3: error: bad");
         assert_eq!(

@@ -39,6 +39,19 @@ impl<'a> PolicyJson<'a> {
 /// into one twice its size, both held at once.
 pub const JSON_BYTES_PER_PORTION: usize = 384;
 
+/// Above this many bytes expected, a document's JSON line is written as it is serialized
+/// ([`super::record::write_line`]) instead of made whole first: memory for a line of hundreds
+/// of megabytes, when a body of a million portions is cut from one line, is memory no reader
+/// needs, and faulting it in costs more than the writing.
+pub const HELD_LINE_LIMIT: usize = 1 << 20;
+
+/// Whether `report --format json` writes the line of `doc` as it is serialized (see
+/// [`HELD_LINE_LIMIT`]).
+#[must_use]
+pub fn line_is_streamed(doc: &Document) -> bool {
+    JSON_BYTES_PER_PORTION.saturating_mul(doc.portions.len()) > HELD_LINE_LIMIT
+}
+
 /// One document of `declass report --format json`.
 #[derive(Debug, Serialize)]
 pub struct DocumentJson<'a> {

@@ -104,8 +104,7 @@ fn seconds(text: &str, policy: &Policy, as_of: NaiveDate) -> f64 {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::sink());
         render::record::write_line(&mut out, &json).expect("a report serializes");
     } else {
-        let report =
-            render::record::line_sized(&json, render::report::JSON_BYTES_PER_PORTION * doc.portions.len() + 1024);
+        let report = render::record::line_sized(&json, render::report::line_bytes_expected(&doc));
         // No command holds a report and a release at once: the line goes before the release
         // text is made, as `report` writes its line and is done.
         drop(std::hint::black_box(report));

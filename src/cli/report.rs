@@ -59,10 +59,7 @@ pub(crate) fn run(args: &ReportArgs) -> u8 {
                     Rendered::Json { name, doc: Box::new(doc) }
                 } else if json {
                     let body = render::report::to_json(&name, &doc, &decisions, &policy);
-                    Rendered::Text(render::record::line_sized(
-                        &body,
-                        render::report::JSON_BYTES_PER_PORTION * doc.portions.len() + 1024,
-                    ))
+                    Rendered::Text(render::record::line_sized(&body, render::report::line_bytes_expected(&doc)))
                 } else {
                     Rendered::Text(render::report::to_text(&name, &doc, &decisions))
                 };

@@ -45,11 +45,17 @@ pub const JSON_BYTES_PER_PORTION: usize = 384;
 /// needs, and faulting it in costs more than the writing.
 pub const HELD_LINE_LIMIT: usize = 1 << 20;
 
+/// About how many bytes the JSON line of `doc` takes: room for its portions and its own keys.
+#[must_use]
+pub fn line_bytes_expected(doc: &Document) -> usize {
+    JSON_BYTES_PER_PORTION.saturating_mul(doc.portions.len()).saturating_add(1024)
+}
+
 /// Whether `report --format json` writes the line of `doc` as it is serialized (see
 /// [`HELD_LINE_LIMIT`]).
 #[must_use]
 pub fn line_is_streamed(doc: &Document) -> bool {
-    JSON_BYTES_PER_PORTION.saturating_mul(doc.portions.len()) > HELD_LINE_LIMIT
+    line_bytes_expected(doc) > HELD_LINE_LIMIT
 }
 
 /// One document of `declass report --format json`.

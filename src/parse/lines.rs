@@ -21,15 +21,167 @@ pub(crate) struct Lines {
 /// Parses `source` (which ends with a newline) into lines. The grammar accepts any text, so
 /// this only fails if pest itself reports an error, which it describes.
 ///
-/// Two grammar calls for a cable: one for the preamble and transmission header, one for the
-/// lines of the body that may be structured (a body with more than 64 KB of such lines takes
-/// one call per 64 KB). Prose and blank lines, most of a cable, never reach pest: byte tests
+/// Two grammar calls for a cable: one for the preamble and the header lines the memo does not
+/// know (a header of more than 32 such lines takes more), one for the lines of the body that
+/// may be structured (a body with more than 64 KB of such lines takes one call per 64 KB). Prose and blank lines, most of a cable, never reach pest: byte tests
 /// that are the grammar's own `run_start` and `indented_prose` (see the grammar) set them
 /// apart, and the other lines are read together, since every call costs pest a fixed price and
 /// a line index of its whole input.
 pub(crate) fn read(source: &str, index: &LineIndex) -> Result<Lines, String> {
-    // The front is read from the start of the text only (pest indexes the lines of all it is
-    // given): a prefix that ends at a line end, doubled while the header runs to its end.
+    // One `Line` per line at most, plus the few that a glued header line splits into: sized
+    // once, since growing the list would copy every `Line` again.
+    let mut out = Lines { preamble: None, lines: Vec::with_capacity(index.line_count() + 8) };
+    let body_start = if let Some(end) = read_front(source, &mut out)? {
+        end
+    } else {
+        out.lines.clear();
+        read_front_whole(source, &mut out)?
+    };
+    read_body(source, body_start, &mut out.lines, index)?;
+    Ok(out)
+}
+
+/// At most this many header lines that the memo does not know go to the grammar in one call.
+const HEADER_BATCH: usize = 32;
+
+/// Reads the front as the grammar's `front` reads it (a BOM, the preamble, the header's lines
+/// as long as they are `header_line`s) into `out`, and returns where the body starts; `None`
+/// when the text opens like a preamble that the grammar does not take for one.
+///
+/// A header line's reading depends on its own text only, and routing lines come back from
+/// cable to cable (`ZNY CCCCC ZZH`, `RUCNMEM/EU MEMBER STATES`): the memo gives those again.
+/// The others are gathered behind the text's opening (the BOM and the preamble's eight lines,
+/// given whole) and read in one call. Only the grammar can tell where the header ends, so the
+/// lines are walked up to the first that looks like the body's banner (or at most
+/// `HEADER_BATCH` unknown lines, then another call); lines walked past the end are read
+/// again as body.
+fn read_front(source: &str, out: &mut Lines) -> Result<Option<usize>, String> {
+    let bytes = source.as_bytes();
+    let bom = if source.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() } else { 0 };
+    let opening = if source[bom..].starts_with("Identifier") {
+        memchr::memchr_iter(b'\n', &bytes[bom..]).nth(7).map_or(source.len(), |i| bom + i + 1)
+    } else {
+        bom
+    };
+    let mut gathered = String::with_capacity(opening + 2048);
+    gathered.push_str(&source[..opening]);
+    let mut walked: Vec<(Span, Option<LineKind>)> = Vec::with_capacity(4 * HEADER_BATCH);
+    let mut body_from = None;
+    let mut pos = opening;
+    let mut first = true;
+    loop {
+        // Walk the lines from `pos`, each known to the memo or gathered; a last line without
+        // a newline belongs to the body.
+        walked.clear();
+        let mut misses = 0;
+        let mut at = pos;
+        let mut banner_like = false;
+        while misses < HEADER_BATCH
+            && !banner_like
+            && let Some(newline) = memchr::memchr(b'\n', &bytes[at..])
+        {
+            let span = Span::new(at, at + newline);
+            let text = &source[span.start..span.end];
+            let known = memo::recall_header(text);
+            if known.is_none() {
+                gathered.push_str(text);
+                gathered.push('\n');
+                misses += 1;
+                banner_like = looks_like_banner(text);
+            }
+            walked.push((span, known));
+            at = span.end + 1;
+        }
+        let mut readings = Vec::with_capacity(misses);
+        if first && !gathered.is_empty() {
+            let mut pairs = DocumentParser::parse(Rule::front, &gathered).map_err(|e| e.to_string())?;
+            let front = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
+            for part in front.into_inner() {
+                match part.as_rule() {
+                    // The opening is the text's own: its spans are the document's.
+                    Rule::preamble => out.preamble = preamble(part),
+                    Rule::header => readings.extend(part.into_inner()),
+                    _ => {}
+                }
+            }
+            if opening > bom && out.preamble.is_none() {
+                return Ok(None);
+            }
+        } else if misses > 0 {
+            let mut pairs = DocumentParser::parse(Rule::header, &gathered).map_err(|e| e.to_string())?;
+            readings.extend(pairs.next().ok_or_else(|| "empty parse".to_owned())?.into_inner());
+        }
+        let mut readings = readings.into_iter();
+        for (span, known) in walked.drain(..) {
+            let kind = if let Some(kind) = known {
+                kind
+            } else {
+                // The header ends at the first gathered line the grammar did not read.
+                let Some(pair) = readings.next() else { return Ok(Some(span.start)) };
+                let offset = span.start - pair.as_span().start();
+                let kind = header_line(pair, offset, source);
+                memo::remember_header(&source[span.start..span.end], &kind);
+                kind
+            };
+            push_header_line(kind, span, source, &mut body_from, &mut out.lines);
+        }
+        // Every walked line was a header line: the header goes on past them, or ends where
+        // the walk did.
+        if misses < HEADER_BATCH && !banner_like {
+            return Ok(Some(at));
+        }
+        pos = at;
+        first = false;
+        gathered.clear();
+    }
+}
+
+/// Whether a header line the memo does not know looks like the banner that opens most bodies
+/// (`C O N F I D E N T I A L`, `UNCLAS SECTION 01 OF 02`): where the walk for the grammar
+/// stops. Only a guess of where the header ends; the grammar decides.
+fn looks_like_banner(line: &str) -> bool {
+    ["C O N", "S E C", "SS E C", "T O P", "U N C", "UNCLAS", "SECRET", "CONFIDENTIAL", "TOP SECRET"]
+        .iter()
+        .any(|w| line.len() >= w.len() && line.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// Adds a header line to `out`, split where body text is glued on (`glued_body`); once that
+/// happened (`body_from`), the header's remaining lines are body.
+fn push_header_line(kind: LineKind, span: Span, source: &str, body_from: &mut Option<usize>, out: &mut Vec<Line>) {
+    if body_from.is_some() {
+        out.push(Line { kind: reread_or_text(span, source), span, in_header: false });
+        return;
+    }
+    match glued_body(&kind, span, source) {
+        Some(at) => {
+            let head = Span::new(span.start, at);
+            let rest = Span::new(at, span.end);
+            out.push(Line { kind, span: head, in_header: true });
+            out.push(Line { kind: reread_or_text(rest, source), span: rest, in_header: false });
+            *body_from = Some(at);
+        }
+        None => out.push(Line { kind, span, in_header: true }),
+    }
+}
+
+/// The publisher's preamble table, from the grammar's pair.
+fn preamble(part: Pair<'_, Rule>) -> Option<(Preamble, Span)> {
+    let span = span_of(&part, 0);
+    let values: Vec<String> = part.into_inner().map(|p| p.as_str().trim().to_owned()).collect();
+    let [identifier, created, classification, origin] = &values[..] else { return None };
+    let preamble = Preamble {
+        identifier: identifier.clone(),
+        created: created.clone(),
+        classification: classification.clone(),
+        origin: origin.clone(),
+    };
+    Some((preamble, span))
+}
+
+/// `read_front` for a text that opens like a preamble and is none: the whole front in one
+/// call, from a prefix of the text that ends at a line end, doubled while the header runs to
+/// its end.
+fn read_front_whole(source: &str, out: &mut Lines) -> Result<usize, String> {
     let mut size = 4096;
     let front = loop {
         let mut end = source.len().min(size);
@@ -45,51 +197,21 @@ pub(crate) fn read(source: &str, index: &LineIndex) -> Result<Lines, String> {
         size = end * 2;
     };
     let body_start = front.as_span().end();
-    // One `Line` per line at most, plus the few that a glued header line splits into: sized
-    // once, since growing the list would copy every `Line` again.
-    let mut out = Lines { preamble: None, lines: Vec::with_capacity(index.line_count() + 8) };
+    let mut body_from = None;
     for part in front.into_inner() {
         match part.as_rule() {
-            Rule::preamble => {
-                let span = span_of(&part, 0);
-                let values: Vec<String> = part.into_inner().map(|p| p.as_str().trim().to_owned()).collect();
-                if let [identifier, created, classification, origin] = &values[..] {
-                    let preamble = Preamble {
-                        identifier: identifier.clone(),
-                        created: created.clone(),
-                        classification: classification.clone(),
-                        origin: origin.clone(),
-                    };
-                    out.preamble = Some((preamble, span));
-                }
-            }
+            Rule::preamble => out.preamble = preamble(part),
             Rule::header => {
-                let mut body_from = None;
                 for line in part.into_inner() {
                     let span = span_of(&line, 0);
-                    // Once the body was found glued to a header line, the rest is body.
-                    if body_from.is_some() {
-                        out.lines.push(Line { kind: reread_or_text(span, source), span, in_header: false });
-                        continue;
-                    }
-                    let kind = header_line(line);
-                    match glued_body(&kind, span, source) {
-                        Some(at) => {
-                            let head = Span::new(span.start, at);
-                            let rest = Span::new(at, span.end);
-                            out.lines.push(Line { kind, span: head, in_header: true });
-                            out.lines.push(Line { kind: reread_or_text(rest, source), span: rest, in_header: false });
-                            body_from = Some(at);
-                        }
-                        None => out.lines.push(Line { kind, span, in_header: true }),
-                    }
+                    let kind = header_line(line, 0, source);
+                    push_header_line(kind, span, source, &mut body_from, &mut out.lines);
                 }
             }
             _ => {}
         }
     }
-    read_body(source, body_start, &mut out.lines, index)?;
-    Ok(out)
+    Ok(body_start)
 }
 
 /// At most this much gathered text goes to the grammar in one call: enough to pay for a
@@ -541,6 +663,61 @@ mod tests {
         for kind in ["Para", "Caveat", "Rule"] {
             assert!(warm.contains(kind), "{kind} in {warm}");
         }
+    }
+
+    /// The front read in parts (lines the memo knows, the others gathered behind the opening,
+    /// in batches) comes out as the grammar's `front` reads it in one call: on a fresh thread
+    /// and after other fronts that share routing lines, for headers longer than a batch, that
+    /// end at a banner or at a line that looks like none, and for a text that opens like a
+    /// preamble and is none.
+    #[test]
+    fn a_front_read_in_parts_reads_as_the_whole_front() {
+        let routing: String = (0..HEADER_BATCH + 5)
+            .flat_map(|i| [format!("RUEHX{}/AMEMBASSY POST {i}", i % 7), "\n".to_owned()])
+            .collect();
+        let preamble =
+            "Identifier\nCreated\nClassification\nOrigin\n09POST123\n2009-01-02 03:04\nSECRET\nEmbassy Post\n\n";
+        let documents = [
+            format!(
+                "{preamble}VZCZCXRO1234\nPP RUEHWEB\nDE RUEHXX #0123/01 0021234\nZNY SSSSS ZZH\nP 021234Z JAN 09\nFM AMEMBASSY POST\nTO RUEHC/SECSTATE WASHDC PRIORITY 0001\nINFO RUCNMEM/EU MEMBER STATES\n{routing}\nFriday, 02 January 2009, 12:34\nS E C R E T SECTION 01 OF 02 POST 000123\n\nSIPDIS\n1. (S) Text.\n"
+            ),
+            format!(
+                "\u{FEFF}R 021234Z JAN 09\nFM AMEMBASSY POST\nTO RUEHC/SECSTATE WASHDC 0002\nUNCLAS SECRETARIAT\nRUCNMEM/EU MEMBER STATES\n{routing}Embassy Post\nUNCLAS POST 000124\n"
+            ),
+            "ZNY CCCCC ZZH\nFM AMEMBASSY POST\nCONFIDENTIAL\nE.O. 12958: DECL: 01/02/2019\n".to_owned(),
+            "Identifier\nCreated\nNot a table\nZNY CCCCC ZZH\nC O N F I D E N T I A L\n".to_owned(),
+            "RUEHC/SECSTATE WASHDC\nRUEHC/SECSTATE WASHDC 1. (C) Glued on.\nRUCNMEM/EU MEMBER STATES\nlast line"
+                .to_owned(),
+        ];
+        let in_parts = |text: &str| {
+            let mut out = Lines { preamble: None, lines: Vec::new() };
+            let end = read_front(text, &mut out).expect("reads");
+            format!("{end:?} {:?} {:?}", out.preamble, out.lines)
+        };
+        let whole = |text: &str| {
+            let mut out = Lines { preamble: None, lines: Vec::new() };
+            let end = read_front_whole(text, &mut out).map(Some).expect("reads");
+            format!("{end:?} {:?} {:?}", out.preamble, out.lines)
+        };
+        for text in &documents {
+            let fresh = {
+                let text = text.clone();
+                std::thread::spawn(move || in_parts(&text)).join().expect("reads on a fresh thread")
+            };
+            let warm = {
+                for other in &documents {
+                    in_parts(other);
+                }
+                in_parts(text)
+            };
+            assert_eq!(warm, fresh, "{text:?}");
+            if fresh.starts_with("None") {
+                assert!(text.starts_with("Identifier"), "only a false preamble is read whole: {text:?}");
+                continue;
+            }
+            assert_eq!(fresh, whole(text), "{text:?}");
+        }
+        assert!(whole(&documents[0]).contains("Dtg") && whole(&documents[0]).contains("09POST123"));
     }
 
     /// Reasons that may run on into the next gathered line (`REASON: 1.4 (b),`), when a

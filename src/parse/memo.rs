@@ -3,7 +3,8 @@
 //! (`1. (C)`, `5. (SBU)`), of which the grammar is given no more than the number and the
 //! mark (see `lines::grammar_reach`). The grammar reads each gathered line from the text it
 //! is given alone, so a thread keeps what it made of such a text and gives it again, with
-//! its spans moved to the new line. This is memoisation only: a reading given again is the
+//! its spans moved to the new line. Header lines (`ZNY CCCCC ZZH`, `RUCNMEM/EU MEMBER
+//! STATES`) are kept apart, by their whole text. This is memoisation only: a reading given again is the
 //! grammar's own, whatever was read before.
 
 use std::cell::RefCell;
@@ -11,18 +12,24 @@ use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
-use super::line_kind::LineKind;
+use super::line_kind::{HeaderLine, LineKind};
 use crate::model::Span;
 
 /// More texts than a corpus of cables repeats; past it the memo starts afresh, so that its
 /// memory stays bounded however varied the input.
 const CAPACITY: usize = 4096;
+/// Header lines: more of them are read once (a date-time group, a sequence number), so the
+/// memo keeps more to hold the routing lines that come back.
+const HEADER_CAPACITY: usize = 16384;
 
 thread_local! {
     /// Readings by the text given to the grammar, with spans counted from the line's start.
     /// Hashed with foldhash: every gathered line is looked up, and SipHash cost 1% of a parse;
     /// its seed is random per process, so crafted lines cannot pile into one bucket.
     static READINGS: RefCell<HashMap<Box<str>, LineKind, RandomState>> =
+        RefCell::new(HashMap::with_hasher(RandomState::default()));
+    /// Header lines by their text: their readings hold no positions.
+    static HEADER_READINGS: RefCell<HashMap<Box<str>, LineKind, RandomState>> =
         RefCell::new(HashMap::with_hasher(RandomState::default()));
 }
 
@@ -76,5 +83,24 @@ pub(crate) fn remember(given: &str, kind: &LineKind, line: Span) {
             memo.clear();
         }
         memo.insert(given.into(), relative);
+    });
+}
+
+/// The reading of a header line whose text is `line`, if this thread read it before.
+pub(crate) fn recall_header(line: &str) -> Option<LineKind> {
+    HEADER_READINGS.with_borrow(|memo| memo.get(line).cloned())
+}
+
+/// Keeps `kind`, the grammar's reading of the header line whose text is `line`, unless it
+/// holds positions (a banner glued to a `Cable dated:` line).
+pub(crate) fn remember_header(line: &str, kind: &LineKind) {
+    if matches!(kind, LineKind::Header(HeaderLine::CableDated { banner: Some(_), .. })) {
+        return;
+    }
+    HEADER_READINGS.with_borrow_mut(|memo| {
+        if memo.len() >= HEADER_CAPACITY {
+            memo.clear();
+        }
+        memo.insert(line.into(), kind.clone());
     });
 }

@@ -6,7 +6,7 @@
 //! read a piece of a line again (a field glued behind another, the end of a `Classified By`),
 //! it asks the grammar through `pieces`; marks in disguise are `marks`, dates `dates`,
 //! classifier names `classifier`. What the grammar made of a line that comes back from
-//! document to document (`1. (C)`, `SIPDIS`) is kept per thread by `memo`. pest's types never
+//! document to document (`1. (C)`, `SIPDIS`, routing lines) is kept per thread by `memo`. pest's types never
 //! leave this module.
 
 mod assemble;

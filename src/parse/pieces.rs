@@ -147,7 +147,9 @@ pub(crate) fn reread(span: Span, source: &str) -> Option<LineKind> {
     Some(body_line(pair, source, span.start, span.end))
 }
 
-pub(crate) fn header_line(pair: Pair<'_, Rule>) -> LineKind {
+/// What a header line is, from the grammar's pair: `offset` places the pair's input in
+/// `source`.
+pub(crate) fn header_line(pair: Pair<'_, Rule>, offset: usize, source: &str) -> LineKind {
     let rule = pair.as_rule();
     if rule == Rule::blank_line {
         return LineKind::Blank;
@@ -161,8 +163,8 @@ pub(crate) fn header_line(pair: Pair<'_, Rule>) -> LineKind {
                 match inner.as_rule() {
                     Rule::cable_datetime => date = inner.as_str().to_owned(),
                     Rule::banner => {
-                        if let Some((b, tail)) = fields::banner(&inner, 0) {
-                            let glued = tail.map(|t| glued_tail(t, inner.get_input())).unwrap_or_default();
+                        if let Some((b, tail)) = fields::banner(&inner, offset) {
+                            let glued = tail.map(|t| glued_tail(t, source)).unwrap_or_default();
                             banner = Some((b, glued));
                         }
                     }

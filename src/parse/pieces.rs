@@ -452,15 +452,44 @@ fn field(pair: &Pair<'_, Rule>, offset: usize) -> Option<Field> {
     })
 }
 
+/// At most this much of a glued tail, and `TAIL_MARGIN` more, goes to the grammar in one call:
+/// a banner can carry hundreds of thousands of glued fields, and pest's tokens for them take
+/// eighty times the text.
+const TAIL_CHUNK: usize = 1 << 16;
+/// A field the grammar reads in a cut chunk is its reading in the whole text when it ends this
+/// far before the cut: the shapes it tried look a few bytes past where they end, except those
+/// that run to the end of the line, which end at the cut. Fields closer to the cut are read
+/// again in the next chunk, from where the last one before them ended.
+const TAIL_MARGIN: usize = 4096;
+
 /// Parses text glued after a banner, caveat or field (`SIPDISE.O. 12958: DECL: …TAGS: …`)
 /// into the fields it contains. Spans are in document coordinates. Text the grammar does not
 /// take as a field (`DEPT FOR EUR/RUS, …`) is passed over up to the next `E.O.` or
 /// `Classified By` in it.
 pub(crate) fn glued_tail(tail: Span, source: &str) -> Vec<Located<Field>> {
+    glued_tail_in_chunks(tail, source, TAIL_CHUNK, TAIL_MARGIN)
+}
+
+/// `glued_tail`, with the chunk size and the margin given.
+fn glued_tail_in_chunks(tail: Span, source: &str, chunk: usize, margin: usize) -> Vec<Located<Field>> {
     let mut out = Vec::new();
     let mut from = tail.start;
     while from < tail.end {
-        let Some(text) = source.get(from..tail.end) else { break };
+        // A long rest is read a chunk at a time (`TAIL_CHUNK`); a chunk in which no field ends
+        // far enough before the cut is given whole.
+        let mut end = tail.end;
+        if tail.end - from > chunk.saturating_add(margin) {
+            end = from + chunk + margin;
+            while !source.is_char_boundary(end) {
+                end -= 1;
+            }
+            if let Some(resume) = chunk_fields(Span::new(from, end), source, margin, &mut out) {
+                from = resume;
+                continue;
+            }
+            end = tail.end;
+        }
+        let Some(text) = source.get(from..end) else { break };
         let Ok(mut pairs) = DocumentParser::parse(Rule::glued_tail, text) else { break };
         let Some(top) = pairs.next() else { break };
         let mut rest = from;
@@ -482,6 +511,26 @@ pub(crate) fn glued_tail(tail: Span, source: &str) -> Vec<Located<Field>> {
         }
     }
     out
+}
+
+/// Reads the glued fields of the cut chunk at `chunk` that end `margin` bytes before its end
+/// into `out`, and returns where the last of them ends, from where the grammar goes on; `None`
+/// (and nothing read) when no field ends that early.
+fn chunk_fields(chunk: Span, source: &str, margin: usize, out: &mut Vec<Located<Field>>) -> Option<usize> {
+    let text = source.get(chunk.start..chunk.end)?;
+    let top = DocumentParser::parse(Rule::glued_tail, text).ok()?.next()?;
+    let mut resume = None;
+    for inner in top.into_inner() {
+        let span = span_of(&inner, chunk.start);
+        if inner.as_rule() == Rule::tail || span.end + margin > chunk.end {
+            break;
+        }
+        if let Some(value) = field(&inner, chunk.start) {
+            out.push(Located { value, span });
+        }
+        resume = Some(span.end);
+    }
+    resume
 }
 
 /// Finds an `E.O.` field or a `Classified By` glued in the middle of a front-matter text line
@@ -585,6 +634,54 @@ pub(crate) fn find_reasons(text: &str) -> Option<Reasons> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long glued tail read a chunk at a time gives the fields it gives read in one call: with
+    /// fields of every kind, text between them that is none, runs of blanks longer than a
+    /// chunk, and fields that run to the end of the line.
+    #[test]
+    fn a_glued_tail_read_in_chunks_reads_as_in_one_call() {
+        let pieces = [
+            "E.O. 12958: DECL: 01/01/2020 ",
+            "SIPDIS",
+            "NOFORN ",
+            "E.O. 12958: N/A ",
+            "EO 13526 DECL: 2030-01-01 ",
+            "DEPT FOR EUR/RUS ",
+            "   ",
+            "E.O. 13526: DECL: 25X1-human ",
+        ];
+        let mut tail = String::new();
+        let mut state = 0x2545_f491_u32;
+        for i in 0..1500usize {
+            // A fixed pseudo-random order, so that cuts fall everywhere in the fields.
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            tail.push_str(pieces[state as usize % pieces.len()]);
+            if i % 400 == 399 {
+                tail.push_str(&" ".repeat(700));
+            }
+        }
+        let endings = [
+            "",
+            "SUBJECT: A SUBJECT THAT RUNS TO THE END E.O. 12958: N/A",
+            "TAGS: PREL, PGOV E.O. 12958: N/A",
+            "Classified By: X, reasons 1.4 (b)",
+        ];
+        for ending in endings {
+            let source = format!("{tail}{ending}");
+            let span = Span::new(0, source.len());
+            let whole = format!("{:?}", glued_tail_in_chunks(span, &source, usize::MAX, 0));
+            // Cuts at every place in a field, some of which leave a shorter field that the
+            // grammar reads (a year cut to two digits).
+            for (chunk, margin) in (200..260).map(|c| (c, 64)).chain([(1000, 100), (5000, 300)]) {
+                let chunked = format!("{:?}", glued_tail_in_chunks(span, &source, chunk, margin));
+                assert_eq!(chunked, whole, "chunks of {chunk}, margin {margin}, ending {ending:?}");
+            }
+            let fields = whole.matches("Eo {").count();
+            assert!(fields > 500, "{fields} E.O. fields, ending {ending:?}");
+        }
+    }
 
     /// The cheap test lets through every page marker the grammar reads, with its serial as
     /// far in as the test looks (40 bytes), and turns away prose, with or without digits.

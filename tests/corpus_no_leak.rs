@@ -390,7 +390,7 @@ fn paragraph_structure_agrees_with_the_independent_reader() {
                     let number = p.number.clone()?;
                     Some((
                         number,
-                        p.marking.as_ref().and_then(declass::model::Marking::level).map(|l| l.abbrev().to_owned()),
+                        p.marking.as_deref().and_then(declass::model::Marking::level).map(|l| l.abbrev().to_owned()),
                     ))
                 })
                 .collect();

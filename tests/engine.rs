@@ -42,7 +42,7 @@ fn model(
             Portion {
                 kind,
                 number: (kind == PortionKind::Paragraph).then(|| (i + 1).to_string()),
-                marking,
+                marking: marking.map(Box::new),
                 span: Span::new(start, source.len() - 1),
                 position: Position { line: u32::try_from(i + 1).unwrap_or(1), col: 1 },
                 embedded: Vec::new(),

@@ -120,8 +120,9 @@ pub struct Portion {
     pub kind: PortionKind,
     /// Paragraph number or subparagraph label as written (`3`, `A`), if any.
     pub number: Option<String>,
-    /// The portion's own mark, if it carries one.
-    pub marking: Option<Marking>,
+    /// The portion's own mark, if it carries one (boxed: a document has a portion for every
+    /// paragraph and field, most of them without a mark of their own or read once).
+    pub marking: Option<Box<Marking>>,
     /// The whole portion, from its first character to the end of its last non-blank line.
     pub span: Span,
     /// Where the portion starts.

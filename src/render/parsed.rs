@@ -146,7 +146,7 @@ impl<'a> PortionJson<'a> {
         Self {
             kind: portion.kind.name(),
             number: portion.number.as_deref(),
-            marking: portion.marking.as_ref().map(marking_json),
+            marking: portion.marking.as_deref().map(marking_json),
             line: portion.position.line,
             col: portion.position.col,
             span: [portion.span.start, portion.span.end],
@@ -226,7 +226,7 @@ pub fn to_json<'a>(path: &'a str, doc: &'a Document) -> ParsedJson<'a> {
             .map(|p| ParagraphJson {
                 kind: p.kind.name(),
                 number: p.number.as_deref(),
-                marking: p.marking.as_ref().map(marking_json),
+                marking: p.marking.as_deref().map(marking_json),
                 line: p.position.line,
                 span: [p.span.start, p.span.end],
             })

@@ -69,7 +69,8 @@ pub(super) fn classification(
     controls.retain(|c| !matches!(c, Control::Other(name) if name == "EFTO" || name == "SENSITIVE" || name == "SBU"));
     controls.sort();
     controls.dedup();
-    let marks = portions.iter().flat_map(|p| p.marking.iter().chain(&p.embedded)).filter_map(Marking::level);
+    let marks =
+        portions.iter().flat_map(|p| p.marking.as_deref().into_iter().chain(&p.embedded)).filter_map(Marking::level);
     let highest = [level, header.routing_level, highest_banner].into_iter().flatten().chain(marks).max();
     Classification { level, controls, raw, source, highest }
 }

@@ -326,7 +326,14 @@ impl<'s> Builder<'s> {
             Some(last) => self.index.position_after(self.source, span.start, (last.span.start, last.position)),
             None => self.index.position(self.source, span.start),
         };
-        self.portions.push(Portion { kind, number, marking, span, position, embedded: Vec::new() });
+        self.portions.push(Portion {
+            kind,
+            number,
+            marking: marking.map(Box::new),
+            span,
+            position,
+            embedded: Vec::new(),
+        });
     }
 
     fn close(&mut self) {

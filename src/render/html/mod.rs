@@ -62,7 +62,7 @@ impl PageMarking {
             marking.controls.extend(banner.controls.iter().cloned());
         }
         for portion in &doc.portions {
-            for mark in portion.marking.iter().chain(&portion.embedded) {
+            for mark in portion.marking.as_deref().into_iter().chain(&portion.embedded) {
                 marking.add_mark(mark);
             }
         }

@@ -63,8 +63,14 @@ fn read_front(source: &str, out: &mut Lines) -> Result<Option<usize>, String> {
     } else {
         bom
     };
+    // The opening goes to the grammar only with a preamble: the BOM alone has nothing to read,
+    // and the grammar's `bom?` and `preamble?` may only be tried at the start of the text, never
+    // at the start of gathered lines that follow lines the memo knew.
+    let preamble_given = opening > bom;
     let mut gathered = String::with_capacity(opening + 2048);
-    gathered.push_str(&source[..opening]);
+    if preamble_given {
+        gathered.push_str(&source[..opening]);
+    }
     let mut walked: Vec<(Span, Option<LineKind>)> = Vec::with_capacity(4 * HEADER_BATCH);
     let mut body_from = None;
     let mut pos = opening;
@@ -93,7 +99,7 @@ fn read_front(source: &str, out: &mut Lines) -> Result<Option<usize>, String> {
             at = span.end + 1;
         }
         let mut readings = Vec::with_capacity(misses);
-        if first && !gathered.is_empty() {
+        if first && preamble_given {
             let mut pairs = DocumentParser::parse(Rule::front, &gathered).map_err(|e| e.to_string())?;
             let front = pairs.next().ok_or_else(|| "empty parse".to_owned())?;
             for part in front.into_inner() {
@@ -104,7 +110,7 @@ fn read_front(source: &str, out: &mut Lines) -> Result<Option<usize>, String> {
                     _ => {}
                 }
             }
-            if opening > bom && out.preamble.is_none() {
+            if out.preamble.is_none() {
                 return Ok(None);
             }
         } else if misses > 0 {
@@ -688,6 +694,11 @@ mod tests {
             "Identifier\nCreated\nNot a table\nZNY CCCCC ZZH\nC O N F I D E N T I A L\n".to_owned(),
             "RUEHC/SECSTATE WASHDC\nRUEHC/SECSTATE WASHDC 1. (C) Glued on.\nRUCNMEM/EU MEMBER STATES\nlast line"
                 .to_owned(),
+            // Lines the memo knows, then lines that would pass for a BOM or a preamble at the
+            // start of a text, and are none here.
+            "RUCNMEM/EU MEMBER STATES\n\u{FEFF}RUEHC/SECSTATE WASHDC\nZNY CCCCC ZZH\n".to_owned(),
+            format!("\u{FEFF}ZNY CCCCC ZZH\n{preamble}ZNY CCCCC ZZH\n"),
+            format!("ZNY CCCCC ZZH\n{preamble}C O N F I D E N T I A L\n"),
         ];
         let in_parts = |text: &str| {
             let mut out = Lines { preamble: None, lines: Vec::new() };

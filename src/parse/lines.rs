@@ -23,10 +23,11 @@ pub(crate) struct Lines {
 ///
 /// Two grammar calls for a cable: one for the preamble and the header lines the memo does not
 /// know (a header of more than 32 such lines takes more), one for the lines of the body that
-/// may be structured (a body with more than 64 KB of such lines takes one call per 64 KB). Prose and blank lines, most of a cable, never reach pest: byte tests
-/// that are the grammar's own `run_start` and `indented_prose` (see the grammar) set them
-/// apart, and the other lines are read together, since every call costs pest a fixed price and
-/// a line index of its whole input.
+/// may be structured (a body with more than 64 KB of such lines takes one call per 64 KB).
+/// Prose and blank lines, most of a cable, never reach pest: byte tests that are the grammar's
+/// own `run_start` and `indented_prose` (see the grammar) set them apart, and the other lines
+/// are read together, since every call costs pest a fixed price and a line index of its whole
+/// input.
 pub(crate) fn read(source: &str, index: &LineIndex) -> Result<Lines, String> {
     // One `Line` per line at most, plus the few that a glued header line splits into: sized
     // once, since growing the list would copy every `Line` again.

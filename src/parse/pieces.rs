@@ -474,34 +474,46 @@ pub(crate) fn glued_tail(tail: Span, source: &str) -> Vec<Located<Field>> {
 fn glued_tail_in_chunks(tail: Span, source: &str, chunk: usize, margin: usize) -> Vec<Located<Field>> {
     let mut out = Vec::new();
     let mut from = tail.start;
+    // Set after a chunk in which no field ended far enough before the cut: the rest goes to
+    // the grammar whole.
+    let mut whole = false;
     while from < tail.end {
-        // A long rest is read a chunk at a time (`TAIL_CHUNK`); a chunk in which no field ends
-        // far enough before the cut is given whole.
         let mut end = tail.end;
-        if tail.end - from > chunk.saturating_add(margin) {
+        if !whole && tail.end - from > chunk.saturating_add(margin) {
             end = from + chunk + margin;
             while !source.is_char_boundary(end) {
                 end -= 1;
             }
-            if let Some(resume) = chunk_fields(Span::new(from, end), source, margin, &mut out) {
-                from = resume;
-                continue;
-            }
-            end = tail.end;
         }
+        let cut = end < tail.end;
+        whole = false;
         let Some(text) = source.get(from..end) else { break };
         let Ok(mut pairs) = DocumentParser::parse(Rule::glued_tail, text) else { break };
         let Some(top) = pairs.next() else { break };
         let mut rest = from;
+        let mut resume = None;
         for inner in top.into_inner() {
+            let span = span_of(&inner, from);
             if inner.as_rule() == Rule::tail {
-                rest = from + inner.as_span().start();
+                rest = span.start;
                 continue;
             }
-            let span = span_of(&inner, from);
+            // In a cut chunk, a field near the cut may read on in the whole text.
+            if cut && span.end + margin > end {
+                break;
+            }
             if let Some(value) = field(&inner, from) {
                 out.push(Located { value, span });
             }
+            resume = Some(span.end);
+        }
+        if cut {
+            // The grammar goes on where the last field kept ended.
+            match resume {
+                Some(at) => from = at,
+                None => whole = true,
+            }
+            continue;
         }
         // Look for a field further on in what the grammar left over.
         let leftover = source.get(rest..tail.end).unwrap_or("");
@@ -511,26 +523,6 @@ fn glued_tail_in_chunks(tail: Span, source: &str, chunk: usize, margin: usize) -
         }
     }
     out
-}
-
-/// Reads the glued fields of the cut chunk at `chunk` that end `margin` bytes before its end
-/// into `out`, and returns where the last of them ends, from where the grammar goes on; `None`
-/// (and nothing read) when no field ends that early.
-fn chunk_fields(chunk: Span, source: &str, margin: usize, out: &mut Vec<Located<Field>>) -> Option<usize> {
-    let text = source.get(chunk.start..chunk.end)?;
-    let top = DocumentParser::parse(Rule::glued_tail, text).ok()?.next()?;
-    let mut resume = None;
-    for inner in top.into_inner() {
-        let span = span_of(&inner, chunk.start);
-        if inner.as_rule() == Rule::tail || span.end + margin > chunk.end {
-            break;
-        }
-        if let Some(value) = field(&inner, chunk.start) {
-            out.push(Located { value, span });
-        }
-        resume = Some(span.end);
-    }
-    resume
 }
 
 /// Finds an `E.O.` field or a `Classified By` glued in the middle of a front-matter text line

@@ -1,9 +1,9 @@
 //! Time against input size for the shapes that once made a command quadratic, and for an
 //! ordinary long cable: `cargo bench --bench linear`. Each shape is made 100 KB, 1 MB and
 //! 10 MB long and put through what every command does (parse, decide, render the report
-//! and the release text); the table gives seconds (the best of `DECLASS_BENCH_RUNS` rounds,
-//! default 7) and the ratio per 10× of size, which linear time keeps near 10 (the bench fails
-//! above 12).
+//! and the release text); the table gives seconds a document and the ratio per 10× of size,
+//! which linear time keeps near 10 (the bench fails above 12), each the median of
+//! `DECLASS_BENCH_RUNS` rounds (default 7) that put every size through 10 MB in all.
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -118,19 +118,33 @@ fn main() {
     let policy = Policy::embedded_default();
     let as_of = NaiveDate::from_ymd_opt(2010, 1, 1).expect("date");
     println!("{:<54} {:>9} {:>9} {:>9} {:>8} {:>8}", "shape", "100 KB", "1 MB", "10 MB", "×10", "×10");
-    // A shared machine's noise comes in bursts: the sizes take turns, round after round, and
-    // each keeps its best round, so that one burst cannot spoil one size alone.
+    // A shared machine's noise comes in bursts that last from a blink to minutes. Each round
+    // puts every size through the same work, the 10 MB document once and a smaller one as
+    // many times as make up 10 MB, the sizes one after the other (in turn forwards and
+    // backwards), so that the two sizes of a ratio are timed side by side over equal spans;
+    // the table gives the median round of each size and the median of the rounds' ratios,
+    // which a burst over one round or one size cannot move.
     let rounds = std::env::var("DECLASS_BENCH_RUNS").ok().and_then(|n| n.parse::<usize>().ok()).unwrap_or(7).max(1);
     let mut worst: f64 = 0.0;
     for (name, make) in shapes() {
         let texts: Vec<String> = SIZES.iter().map(|&bytes| make(repetitions_for(make.as_ref(), bytes))).collect();
-        let mut times = [f64::INFINITY; SIZES.len()];
-        for _ in 0..rounds {
-            for (time, text) in times.iter_mut().zip(&texts) {
-                *time = time.min(seconds(text, &policy, as_of));
+        let mut rounds_timed: Vec<[f64; SIZES.len()]> = Vec::with_capacity(rounds);
+        for round in 0..rounds {
+            let mut times = [0.0; SIZES.len()];
+            let mut order: Vec<usize> = (0..SIZES.len()).collect();
+            if round % 2 == 1 {
+                order.reverse();
             }
+            for size in order {
+                let copies = SIZES[SIZES.len() - 1] / SIZES[size];
+                let total: f64 = (0..copies).map(|_| seconds(&texts[size], &policy, as_of)).sum();
+                times[size] = total / copies as f64;
+            }
+            rounds_timed.push(times);
         }
-        let ratios = [times[1] / times[0], times[2] / times[1]];
+        let times: Vec<f64> = (0..SIZES.len()).map(|size| median(rounds_timed.iter().map(|t| t[size]))).collect();
+        let ratios: Vec<f64> =
+            (1..SIZES.len()).map(|size| median(rounds_timed.iter().map(|t| t[size] / t[size - 1]))).collect();
         worst = ratios.iter().copied().fold(worst, f64::max);
         println!(
             "{name:<54} {:>8.4}s {:>8.4}s {:>8.4}s {:>8.1} {:>8.1}",
@@ -142,4 +156,12 @@ fn main() {
         eprintln!("error: time grows faster than the input");
         std::process::exit(1);
     }
+}
+
+/// The median of some figures (the mean of the middle two for an even count).
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len().is_multiple_of(2) { f64::midpoint(values[middle - 1], values[middle]) } else { values[middle] }
 }

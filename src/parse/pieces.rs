@@ -508,10 +508,11 @@ fn glued_tail_in_chunks(tail: Span, source: &str, chunk: usize, margin: usize) -
             resume = Some(span.end);
         }
         if cut {
-            // The grammar goes on where the last field kept ended.
+            // The grammar goes on where the last field kept ended; were nothing kept (or no
+            // byte read), the rest goes whole, so that the walk always moves on.
             match resume {
-                Some(at) => from = at,
-                None => whole = true,
+                Some(at) if at > from => from = at,
+                _ => whole = true,
             }
             continue;
         }
